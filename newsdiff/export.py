@@ -1,0 +1,131 @@
+"""A story as data: the public JSON export and a CSV of its aligned pairs.
+
+The JSON keys are a public interface (the scorer and researchers read them):
+story, voices, articles (with voice_share), passages, alignments, exchanges.
+Both exports run a fixed number of queries whatever the story's size.
+"""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+
+from .models import AlignedPair, Article, Exchange, Passage, Story
+
+
+def voice_shares(passages, voice_slugs: list[str]) -> dict[int, dict[str, float]]:
+    """Per article id, the fraction of its words in each voice (every voice listed)."""
+    words: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(voice_slugs, 0))
+    for article_id, voice, text in passages:
+        words[article_id][voice] = words[article_id].get(voice, 0) + len(text.split())
+    shares = {}
+    for article_id, counts in words.items():
+        total = sum(counts.values()) or 1
+        shares[article_id] = {slug: round(n / total, 4) for slug, n in counts.items()}
+    return shares
+
+
+def story_export(story: Story) -> dict:
+    voices = list(story.voices.all())
+    default = next((v for v in voices if v.is_default), None)
+    slug_of = {v.pk: v.slug for v in voices}
+    articles = list(Article.objects.filter(story=story).select_related("outlet").order_by("source"))
+    passages = list(
+        Passage.objects.filter(article__story=story)
+        .select_related("speaker")
+        .order_by("article__source", "position")
+    )
+
+    def voice_slug(p: Passage) -> str | None:
+        return slug_of.get(p.voice_id) or (default.slug if default else None)
+
+    shares = voice_shares([(p.article_id, voice_slug(p), p.text) for p in passages], [v.slug for v in voices])
+    pairs = AlignedPair.objects.filter(story=story).select_related("tagged_by").order_by("a_id", "b_id")
+    exchanges = Exchange.objects.filter(story=story).order_by("position", "pk")
+    members = defaultdict(list)
+    for p in passages:
+        if p.exchange_id:
+            members[p.exchange_id].append(p.pk)
+
+    return {
+        "story": {"slug": story.slug, "title": story.title, "date": _iso(story.date)},
+        "voices": [
+            {"slug": v.slug, "name": v.name, "default": v.is_default, "institutions": v.institutions}
+            for v in voices
+        ],
+        "articles": [
+            {
+                "id": a.pk,
+                "source": a.source,
+                "outlet": a.outlet.name,
+                "title": a.title,
+                "url": a.url,
+                "published": _iso(a.published),
+                "encoding": a.encoding,
+                "voice_share": shares.get(a.pk, {v.slug: 0.0 for v in voices}),
+            }
+            for a in articles
+        ],
+        "passages": [
+            {
+                "id": p.pk,
+                "article": p.article_id,
+                "position": p.position,
+                "paragraph": p.paragraph,
+                "start": p.start,
+                "end": p.end,
+                "text": p.text,
+                "kind": p.kind,
+                "voice": voice_slug(p),
+                "speaker": p.speaker.name if p.speaker else None,
+                "voice_decided_by": p.voice_decided_by,
+                "voice_rule": p.voice_rule,
+                "exchange": p.exchange_id,
+            }
+            for p in passages
+        ],
+        "alignments": [
+            {
+                "a": pair.a_id,
+                "b": pair.b_id,
+                "score": round(pair.score, 4),
+                "relation": pair.relation,
+                "status": pair.status,
+                "method": pair.method,
+                "stale": pair.stale,
+                "tagged_by": pair.tagged_by.get_username() if pair.tagged_by else None,
+                "tagged_at": pair.tagged_at.isoformat() if pair.tagged_at else None,
+                "note": pair.note,
+            }
+            for pair in pairs
+        ],
+        "exchanges": [
+            {"id": ex.pk, "title": ex.title, "position": ex.position, "passages": members.get(ex.pk, [])}
+            for ex in exchanges
+        ],
+    }
+
+
+CSV_COLUMNS = [
+    "a", "b", "score", "relation", "status", "method", "stale", "tagged_by", "tagged_at", "note",
+    "a_outlet", "a_voice", "a_text", "b_outlet", "b_voice", "b_text",
+]
+
+
+def write_pairs_csv(data: dict, out) -> int:
+    """Write one row per aligned pair of an export, both passages' text beside it; returns the row count."""
+    outlet_of = {a["id"]: a["outlet"] for a in data["articles"]}
+    passages = {p["id"]: p for p in data["passages"]}
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for pair in data["alignments"]:
+        a, b = passages[pair["a"]], passages[pair["b"]]
+        writer.writerow({
+            **{k: pair[k] for k in CSV_COLUMNS[:10]},
+            "a_outlet": outlet_of[a["article"]], "a_voice": a["voice"], "a_text": a["text"],
+            "b_outlet": outlet_of[b["article"]], "b_voice": b["voice"], "b_text": b["text"],
+        })
+    return len(data["alignments"])
+
+
+def _iso(value):
+    return value.isoformat() if value else None

@@ -1,0 +1,342 @@
+"""The words of newsdiff (docs/architecture.md) as tables.
+
+Invariants the database can hold are constraints here; the two it cannot
+(a pair joins passages of *different articles*; a passage ends inside its
+article's body) are checked by `AlignedPair.clean()` / `Passage.clean()` and
+by the only code paths that write those rows in bulk (ingest, the alignment job).
+
+Story-scoped rows have natural keys so that `dumpdata --natural-foreign
+--natural-primary` fixtures load into any database without primary-key clashes.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+
+class StoryManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Story(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=300)
+    date = models.DateField(null=True, blank=True)
+    # Aliases and other optional story-file settings, kept as the file gave them.
+    options = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StoryManager()
+
+    class Meta:
+        ordering = ["-date", "slug"]
+        verbose_name_plural = "stories"
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("newsdiff:story", args=[self.slug])
+
+    @property
+    def default_voice(self) -> Voice | None:
+        return self.voices.filter(is_default=True).first()
+
+
+class VoiceManager(models.Manager):
+    def get_by_natural_key(self, story_slug, slug):
+        return self.get(story__slug=story_slug, slug=slug)
+
+
+class Voice(models.Model):
+    """A column of the parallel view: an official side, or the story's default (press)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="voices")
+    slug = models.SlugField(max_length=50)
+    name = models.CharField(max_length=100)
+    is_default = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+    # Institutions that speak for this voice ("Kremlin", "State Department").
+    institutions = models.JSONField(default=list, blank=True)
+
+    objects = VoiceManager()
+
+    class Meta:
+        ordering = ["story", "position", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "slug"], name="voice_unique_slug_per_story"),
+            models.UniqueConstraint(
+                fields=["story"], condition=Q(is_default=True), name="voice_one_default_per_story"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.story.slug, self.slug)
+
+    natural_key.dependencies = ["newsdiff.story"]
+
+
+class SpeakerManager(models.Manager):
+    def get_by_natural_key(self, story_slug, name):
+        return self.get(story__slug=story_slug, name=name)
+
+
+class Speaker(models.Model):
+    """A person who speaks for a voice. Data, never code: from the story file,
+    found by attribution (origin=detected), or added by an editor."""
+
+    class Origin(models.TextChoices):
+        STORY_FILE = "story_file", "story file"
+        DETECTED = "detected", "detected by attribution"
+        EDITOR = "editor", "added by an editor"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="speakers")
+    name = models.CharField(max_length=200)
+    voice = models.ForeignKey(Voice, on_delete=models.PROTECT, related_name="speakers")
+    aliases = models.JSONField(default=list, blank=True)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.STORY_FILE)
+
+    objects = SpeakerManager()
+
+    class Meta:
+        ordering = ["story", "voice__position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "name"], name="speaker_unique_name_per_story"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.story.slug, self.name)
+
+    natural_key.dependencies = ["newsdiff.story", "newsdiff.voice"]
+
+
+class OutletManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    objects = OutletManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class ArticleManager(models.Manager):
+    def get_by_natural_key(self, story_slug, source):
+        return self.get(story__slug=story_slug, source=source)
+
+
+class Article(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="articles")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
+    source = models.CharField(max_length=255, help_text="The file name the article came from.")
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    raw_text = models.TextField(help_text="The file's text as decoded, before any cleaning.")
+    encoding = models.CharField(max_length=20, default="utf-8")
+    body = models.TextField(help_text="Cleaned text: paragraphs separated by blank lines.")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleManager()
+
+    class Meta:
+        ordering = ["story", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "content_hash"], name="article_unique_content_per_story"),
+            models.UniqueConstraint(fields=["story", "source"], name="article_unique_source_per_story"),
+        ]
+
+    def __str__(self):
+        return f"{self.outlet}: {self.title}"
+
+    def natural_key(self):
+        return (self.story.slug, self.source)
+
+    natural_key.dependencies = ["newsdiff.story", "newsdiff.outlet"]
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("newsdiff:article", args=[self.story.slug, self.pk])
+
+
+class Exchange(models.Model):
+    """A row of the parallel view: one topic of the exchange being reported."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="exchanges")
+    title = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+    # Set when an editor renamed, merged or reordered it: re-runs keep this row's identity.
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["story", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class PassageManager(models.Manager):
+    def get_by_natural_key(self, story_slug, source, position):
+        return self.get(article__story__slug=story_slug, article__source=source, position=position)
+
+
+class Passage(models.Model):
+    """A sentence of an article: `article.body[start:end] == text`."""
+
+    class Kind(models.TextChoices):
+        SENTENCE = "sentence", "sentence"
+        HEADING = "heading", "headline or heading"
+        CAPTION = "caption", "caption"
+
+    class DecidedBy(models.TextChoices):
+        AUTO = "auto", "automatic"
+        EDITOR = "editor", "editor"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveIntegerField(help_text="Order of the passage in its article, from 0.")
+    paragraph = models.PositiveIntegerField(help_text="Index of its paragraph in the body, from 0.")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SENTENCE)
+    voice = models.ForeignKey(Voice, null=True, on_delete=models.PROTECT, related_name="passages")
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="passages"
+    )
+    voice_decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, default=DecidedBy.AUTO)
+    voice_rule = models.CharField(max_length=100, blank=True, help_text="The attribution rule that fired.")
+    exchange = models.ForeignKey(
+        Exchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="passages"
+    )
+
+    objects = PassageManager()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="passage_unique_position"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="passage_start_before_end"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def natural_key(self):
+        return (*self.article.natural_key(), self.position)
+
+    natural_key.dependencies = ["newsdiff.article"]
+
+    def clean(self):
+        body = self.article.body
+        if not (0 <= self.start < self.end <= len(body)):
+            raise ValidationError(f"offsets {self.start}:{self.end} fall outside the body ({len(body)} chars)")
+        if body[self.start : self.end] != self.text:
+            raise ValidationError("text differs from article.body[start:end]")
+
+
+class AlignedPair(models.Model):
+    """Two passages of different articles that report the same claim, stored once (a < b)."""
+
+    class Relation(models.TextChoices):
+        VERBATIM = "verbatim"
+        PARAPHRASE = "paraphrase"
+        VARIANT = "variant", "variant wording"
+        CONTRADICTION = "contradiction"
+        RELATED = "related"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed"
+        CONFIRMED = "confirmed"
+        REJECTED = "rejected"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="pairs")
+    a = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="pairs_as_a")
+    b = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="pairs_as_b")
+    score = models.FloatField()
+    method = models.CharField(max_length=50)
+    relation = models.CharField(max_length=15, choices=Relation.choices, default=Relation.PARAPHRASE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    stale = models.BooleanField(default=False, help_text="The latest run no longer proposes this pair.")
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tagged_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["story", "-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["a", "b"], name="pair_stored_once"),
+            models.CheckConstraint(condition=Q(a__lt=F("b")), name="pair_ordered_a_before_b"),
+        ]
+
+    def __str__(self):
+        return f"{self.a_id}~{self.b_id} ({self.relation}, {self.status})"
+
+    def clean(self):
+        if self.a.article_id == self.b.article_id:
+            raise ValidationError("an aligned pair joins passages of two different articles")
+
+
+class AlignmentJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="jobs")
+    parameters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    pairs_created = models.PositiveIntegerField(default=0)
+    pairs_updated = models.PositiveIntegerField(default=0)
+    pairs_kept = models.PositiveIntegerField(default=0, help_text="Kept because an editor tagged them.")
+    pairs_removed = models.PositiveIntegerField(default=0)
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"alignment of {self.story} ({self.status})"

@@ -1,0 +1,17 @@
+"""The researcher's pages, under the `newsdiff` namespace."""
+from django.urls import include, path
+
+from . import views
+
+app_name = "newsdiff"
+
+story_patterns = [
+    path("", views.story_detail, name="story"),
+    path("articles/<int:article_id>/", views.article_detail, name="article"),
+    path("export.<str:fmt>", views.story_download, name="export"),
+]
+
+urlpatterns = [
+    path("", views.story_list, name="stories"),
+    path("stories/<slug:slug>/", include(story_patterns)),
+]

@@ -1,0 +1,246 @@
+"""Turn an article file's text into a clean body of paragraphs.
+
+Pure functions: strings (or bytes) in, values out, no database.
+
+`decode_bytes(data)` -> (text, encoding used), or `TextError`.
+`fix_encoding(text)` -> text with mojibake repaired and spaces normalised.
+`clean_article(text)` -> `CleanArticle`: the title, the paragraphs that make
+the body (each with a kind: title, heading, caption or text), the outlet and
+publication date when a source line gives them, and the lines left out.
+
+The body is the paragraphs joined by a blank line; passages are offsets into
+it. Lines are left out by their *shape* (bylines, signatures, metadata lines,
+short trailing furniture) or because they are stock phrases of news pages
+(`stock.py`), never because of what one article says.
+
+>>> a = clean_article("Talks end\\n\\nby Jane Doe\\n\\nThe talks ended. Enditem\\n\\nShare this article")
+>>> a.title, a.body
+('Talks end', 'Talks end\\n\\nThe talks ended.')
+>>> a.dropped
+('by Jane Doe', 'Share this article')
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+import ftfy
+
+from . import stock
+
+
+class TextError(ValueError):
+    """The input cannot be read as article text; the message says why."""
+
+
+PARAGRAPH_KINDS = ("title", "heading", "caption", "text")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    kind: str  # one of PARAGRAPH_KINDS
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    outlet: str | None = None
+    published: dt.date | None = None
+    dropped: tuple[str, ...] = ()
+
+    @property
+    def body(self) -> str:
+        return PARAGRAPH_SEPARATOR.join(p.text for p in self.paragraphs)
+
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+_BOILERPLATE = stock.compile_lines(stock.BOILERPLATE_LINES)
+_SIGNATURE = re.compile(rf"^{stock.SIGNATURE_LINE}$")
+_BYLINE = re.compile(rf"^{stock.BYLINE}$")  # case-sensitive: names are capitalised
+_END_MARKER = re.compile(r"\s*(?:" + "|".join(stock.END_MARKERS) + r")\s*$", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(stock.PHOTO_CREDIT, re.IGNORECASE)
+_CAPTION_OPENING = re.compile(rf"^{stock.CAPTION_OPENING}", re.IGNORECASE)
+_POSITION_MARK = re.compile(stock.POSITION_MARK, re.IGNORECASE)
+_PICTURE_WORD = re.compile(r"\b(photo|picture|image|pictured|poses?|seen)\b", re.IGNORECASE)
+_SOURCE_FIELD = re.compile(stock.SOURCE_FIELD, re.IGNORECASE)
+_BULLET = re.compile(r"^[-–—•*·]\s+")
+_REPEATED = re.compile(r"^(?P<once>.{20,}?)(?:\s*(?P=once))+$", re.DOTALL)
+# A lone "Â" is what is left of a UTF-8 no-break space read as Latin-1 once the
+# space itself was lost; ftfy cannot tell it from a real "Â", but before a space or
+# at the end of a line it is never a letter of a word.
+_STRAY_A_CIRCUMFLEX = re.compile(r"Â(?=[\s\u00a0]|$)", re.MULTILINE)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_TERMINAL = tuple(".!?…\"”’»)'")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_WORD_DATE = re.compile(r"\b([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})\b|\b(\d{1,2}) ([A-Za-z]{3,9}),? (\d{4})\b")
+
+ENCODINGS = ("utf-8", "cp1252", "latin-1")
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a file's bytes, trying UTF-8, then cp1252, then Latin-1.
+
+    Refuses binary data: NUL bytes, or control characters that no text
+    encoding would produce in prose.
+    """
+    if b"\x00" in data:
+        raise TextError("binary file: it contains NUL bytes")
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+        if controls > max(2, len(text) // 1000):
+            if encoding == ENCODINGS[-1]:
+                raise TextError(f"binary file: {controls} control characters in {len(text)}")
+            continue
+        return text, encoding
+    raise TextError("not text in UTF-8, cp1252 or Latin-1")
+
+
+def fix_encoding(text: str) -> str:
+    """Repair mojibake and normalise line ends and spaces; keeps curly quotes."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True)
+    text = _STRAY_A_CIRCUMFLEX.sub("", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = text.replace("\u00a0", " ").replace("\t", " ")
+    return "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a fixed text.
+
+    Most scraped articles put one paragraph on a line. A text hard-wrapped at a
+    fixed width (blank lines between paragraphs, short lines inside them) has
+    its wrapped lines joined back into paragraphs.
+    """
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    lines = [line for line in text.split("\n") if line.strip()]
+    multi_line_blocks = sum(1 for b in blocks if "\n" in b.strip())
+    if lines and multi_line_blocks >= max(2, len(blocks) // 3):
+        widths = [len(line) for line in lines]
+        if statistics.median(widths) < 90 and max(widths) < 110:
+            return [" ".join(b.split()) for b in blocks]
+    return [line for line in lines]
+
+
+def _ends_as_sentence(line: str) -> bool:
+    return line.endswith(_TERMINAL)
+
+
+def _is_heading(line: str) -> bool:
+    words = line.split()
+    if line.isupper() and len(words) <= 25:
+        return True
+    return not _ends_as_sentence(line) and len(words) <= 25
+
+
+def _caption_text(line: str) -> str | None:
+    """The caption a line carries, once, or None when the line is not a caption."""
+    credit = _PHOTO_CREDIT.search(line)
+    if credit and credit.start() > 0:
+        text = line[: credit.start()].strip()
+    elif _CAPTION_OPENING.match(line) or (
+        _POSITION_MARK.search(line) and _PICTURE_WORD.search(line) and len(line.split()) <= 40
+    ):
+        text = line
+    else:
+        return None
+    repeated = _REPEATED.match(text)
+    return (repeated.group("once") if repeated else text).strip()
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first date written as 2021-12-08, December 8, 2021, or 8 December 2021."""
+    if m := _ISO_DATE.search(text):
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            pass
+    for m in _WORD_DATE.finditer(text):
+        month, day, year = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], m[6])
+        number = stock.MONTHS.get(month.lower())
+        if number:
+            try:
+                return dt.date(int(year), number, int(day))
+            except ValueError:
+                continue
+    return None
+
+
+def _is_metadata(line: str) -> bool:
+    """A line of fields separated by bars that carries a date or a source."""
+    return "|" in line and (bool(_SOURCE_FIELD.search(line)) or parse_date(line) is not None) and len(line) < 200
+
+
+def _title_of(line: str) -> str:
+    """A headline without a trailing " | Section" or " | Site" label."""
+    head, sep, tail = line.rpartition(" | ")
+    if sep and head and len(tail.split()) <= 4:
+        return head.strip()
+    return line
+
+
+def clean_article(text: str) -> CleanArticle:
+    text = fix_encoding(text)
+    lines = split_paragraphs(text)
+    if not lines:
+        raise TextError("empty: no text")
+    title = _title_of(lines[0])
+    paragraphs = [Paragraph(title, "title" if _is_heading(title) else "text")]
+    dropped: list[str] = []
+    outlet = published = None
+    seen_captions: set[str] = set()
+
+    for line in lines[1:]:
+        bare = _BULLET.sub("", line)
+        if _is_metadata(bare):
+            if m := _SOURCE_FIELD.search(bare):
+                outlet = outlet or m["outlet"].strip()
+            published = published or parse_date(bare)
+            dropped.append(line)
+            continue
+        if (
+            _BOILERPLATE.match(bare)
+            or _SIGNATURE.match(bare)
+            or _BYLINE.match(bare)
+            or (bare[:1].islower() and not _ends_as_sentence(bare) and len(bare.split()) <= 8)
+        ):
+            # The last is a byline whose names were stripped ("in Washington and in Moscow").
+            dropped.append(line)
+            continue
+        caption = _caption_text(line)
+        if caption is not None:
+            if caption in seen_captions:
+                dropped.append(line)
+            else:
+                seen_captions.add(caption)
+                paragraphs.append(Paragraph(caption, "caption"))
+            continue
+        body = _END_MARKER.sub("", line)
+        if not body:
+            dropped.append(line)
+            continue
+        paragraphs.append(Paragraph(body, "heading" if _is_heading(body) else "text"))
+
+    # Short unpunctuated lines after the last paragraph of prose are page furniture.
+    while len(paragraphs) > 1 and paragraphs[-1].kind == "heading" and len(paragraphs[-1].text.split()) <= 4:
+        dropped.append(paragraphs.pop().text)
+
+    if not any(p.kind == "text" for p in paragraphs):
+        raise TextError("empty after cleaning: no paragraph of prose is left")
+    return CleanArticle(
+        title=title[:500],
+        paragraphs=tuple(paragraphs),
+        outlet=outlet,
+        published=published,
+        dropped=tuple(dropped),
+    )
