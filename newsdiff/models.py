@@ -104,7 +104,7 @@ class Speaker(models.Model):
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="speakers")
     name = models.CharField(max_length=200)
-    voice = models.ForeignKey(Voice, on_delete=models.PROTECT, related_name="speakers")
+    voice = models.ForeignKey(Voice, on_delete=models.RESTRICT, related_name="speakers")
     aliases = models.JSONField(default=list, blank=True)
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.STORY_FILE)
 
@@ -231,7 +231,7 @@ class Passage(models.Model):
     end = models.PositiveIntegerField()
     text = models.TextField()
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SENTENCE)
-    voice = models.ForeignKey(Voice, null=True, on_delete=models.PROTECT, related_name="passages")
+    voice = models.ForeignKey(Voice, null=True, on_delete=models.RESTRICT, related_name="passages")
     speaker = models.ForeignKey(
         Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="passages"
     )

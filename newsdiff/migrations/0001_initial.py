@@ -177,12 +177,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='speaker',
             name='voice',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='speakers', to='newsdiff.voice'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='speakers', to='newsdiff.voice'),
         ),
         migrations.AddField(
             model_name='passage',
             name='voice',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='passages', to='newsdiff.voice'),
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='passages', to='newsdiff.voice'),
         ),
         migrations.AddConstraint(
             model_name='article',

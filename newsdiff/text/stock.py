@@ -36,7 +36,7 @@ BOILERPLATE_LINES = [
 SIGNATURE_LINE = r"/\s*\S{1,40}"
 
 # A byline: "by Jane Doe", "By Jane Doe and John Roe".
-BYLINE = r"by\s+[A-Z][\w.'’-]*(\s+(and\s+)?[A-Z][\w.'’-]*){0,5}"
+BYLINE = r"[Bb]y\s+[A-Z][\w.'’-]*(\s+(and\s+)?[A-Z][\w.'’-]*){0,5}"
 
 # Markers some agencies put at the end of a story's last paragraph.
 END_MARKERS = [r"enditem", r"\(end\)", r"-?\s*end\s*-", r"###", r"\*\*\*"]

@@ -1,0 +1,33 @@
+# The two commands a newcomer runs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+HOST ?= 127.0.0.1:8000
+
+.PHONY: demo test install fixture clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddata biden_putin_2021
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "newsdiff is serving on http://$(HOST)/ (Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST) --noreload
+
+test: install
+	$(PY) -m pytest
+
+# Rebuild the demo fixture after changing the seed story folder or the text pipeline.
+fixture: install
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py build_fixture fixtures/stories/biden-putin-2021-12-07 fixtures/biden_putin_2021.json
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts

@@ -1,0 +1,85 @@
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from newsdiff.export import story_export, voice_shares, write_pairs_csv
+from newsdiff.ingest import ingest_story
+from newsdiff.models import AlignedPair, Exchange, Passage, Story
+
+from .conftest import ARTICLE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story(make_story):
+    ingest_story(make_story({"a.txt": ARTICLE, "b.txt": ARTICLE.replace("Geneva", "Vienna")}))
+    return Story.objects.get(slug="talks")
+
+
+def test_the_json_has_the_public_keys(story, tmp_path):
+    out = tmp_path / "out.json"
+    call_command("export", "talks", "--format", "json", "-o", str(out))
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data) >= {"story", "voices", "articles", "passages", "alignments", "exchanges"}
+    assert data["story"] == {"slug": "talks", "title": "Two capitals talk", "date": "2024-03-01"}
+    assert [(v["slug"], v["name"], v["default"]) for v in data["voices"]] == [
+        ("east", "East", False), ("west", "West", False), ("press", "Press", True)]
+    article = data["articles"][0]
+    assert set(article) >= {"id", "source", "outlet", "title", "url", "published", "voice_share"}
+    assert article["voice_share"] == {"east": 0.0, "west": 0.0, "press": 1.0}
+    passage = data["passages"][0]
+    assert set(passage) >= {"id", "article", "position", "paragraph", "start", "end", "text", "voice", "speaker"}
+    assert passage["voice"] == "press" and passage["speaker"] is None
+    assert data["alignments"] == [] and data["exchanges"] == []
+
+
+def test_every_exported_passage_slices_its_article_body(story):
+    data = story_export(story)
+    bodies = {a.pk: a.body for a in story.articles.all()}
+    for p in data["passages"]:
+        assert bodies[p["article"]][p["start"]:p["end"]] == p["text"]
+
+
+def test_pairs_and_exchanges_are_exported_with_their_tags(story, django_user_model):
+    editor = django_user_model.objects.create_user("ed")
+    a, b = (Passage.objects.filter(article__source=s, position=1).get() for s in ("a.txt", "b.txt"))
+    AlignedPair.objects.create(story=story, a=a, b=b, score=0.9, method="test", relation="variant",
+                               status="confirmed", tagged_by=editor, tagged_at=timezone.now(), note="checked")
+    exchange = Exchange.objects.create(story=story, title="Meeting place")
+    Passage.objects.filter(pk__in=[a.pk, b.pk]).update(exchange=exchange)
+    data = story_export(story)
+    [pair] = data["alignments"]
+    assert {k: pair[k] for k in ("a", "b", "relation", "status", "tagged_by", "note")} == {
+        "a": a.pk, "b": b.pk, "relation": "variant", "status": "confirmed", "tagged_by": "ed", "note": "checked"}
+    assert data["exchanges"] == [{"id": exchange.pk, "title": "Meeting place", "position": 0,
+                                  "passages": [a.pk, b.pk]}]
+    rows = list(csv.DictReader(io.StringIO(_csv(data))))
+    assert rows[0]["a_text"] == a.text and rows[0]["b_text"] == b.text and rows[0]["status"] == "confirmed"
+
+
+def test_the_export_runs_a_fixed_number_of_queries(story, make_story, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        story_export(story)
+
+
+def test_export_of_an_unknown_story_names_the_known_ones(story):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match=r"no story 'nope' \(stories: talks\)"):
+        call_command("export", "nope")
+
+
+def test_voice_shares_count_words():
+    shares = voice_shares([(1, "a", "one two three"), (1, "b", "four")], ["a", "b", "c"])
+    assert shares == {1: {"a": 0.75, "b": 0.25, "c": 0.0}}
+
+
+def _csv(data):
+    out = io.StringIO()
+    write_pairs_csv(data, out)
+    return out.getvalue()

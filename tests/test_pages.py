@@ -1,0 +1,81 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from newsdiff.ingest import ingest_story
+from newsdiff.models import Article
+
+from .conftest import ARTICLE, SEED_STORY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seed():
+    ingest_story(SEED_STORY)
+
+
+def test_the_home_page_lists_stories(client, seed):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Biden–Putin video call, 7 December 2021" in response.content.decode()
+
+
+def test_the_home_page_says_how_to_add_a_story_when_empty(client):
+    assert "manage.py ingest" in client.get("/").content.decode()
+
+
+def test_the_story_page_lists_articles_with_outlet_and_passage_count(client, seed):
+    response = client.get(reverse("newsdiff:story", args=["biden-putin-2021-12-07"]))
+    page = response.content.decode()
+    for outlet in ("Xinhua", "ClubZ", "EurAsian Times", "Al Jazeera (wire copy)", "The Guardian"):
+        assert outlet in page
+    guardian = Article.objects.get(outlet__name="The Guardian")
+    assert f"<td class=\"num\">{guardian.passages.count()}</td>" in page
+
+
+def test_an_unknown_story_is_404(client):
+    assert client.get("/stories/nope/").status_code == 404
+
+
+def test_the_article_page_shows_paragraphs_and_escapes_article_text(client, make_story):
+    hostile = ARTICLE.replace("He added", "<script>alert(1)</script> He added")
+    ingest_story(make_story({"a.txt": hostile}))
+    article = Article.objects.get()
+    response = client.get(article.get_absolute_url())
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count('<p class="para">') == 2
+
+
+def test_an_article_of_another_story_is_404(client, seed, make_story):
+    ingest_story(make_story({"a.txt": ARTICLE}))
+    other = Article.objects.get(story__slug="talks")
+    assert client.get(f"/stories/biden-putin-2021-12-07/articles/{other.pk}/").status_code == 404
+
+
+def test_pages_reject_post(client, seed):
+    assert client.post("/").status_code == 405
+
+
+def test_the_export_downloads_are_attachments(client, seed):
+    response = client.get(reverse("newsdiff:export", args=["biden-putin-2021-12-07", "json"]))
+    assert response["Content-Disposition"] == 'attachment; filename="biden-putin-2021-12-07.json"'
+    assert len(json.loads(response.content)["articles"]) == 5
+    response = client.get(reverse("newsdiff:export", args=["biden-putin-2021-12-07", "csv"]))
+    assert response.content.decode().startswith("a,b,score,relation,status")
+    assert client.get("/stories/biden-putin-2021-12-07/export.xml").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/", "/stories/biden-putin-2021-12-07/"])
+def test_list_pages_run_a_bounded_number_of_queries(client, seed, url, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        client.get(url)
+
+
+def test_the_article_page_runs_a_bounded_number_of_queries(client, seed, django_assert_max_num_queries):
+    article = Article.objects.first()
+    with django_assert_max_num_queries(4):
+        client.get(article.get_absolute_url())
