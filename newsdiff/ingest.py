@@ -165,7 +165,8 @@ def store_article(story: Story, prepared: PreparedArticle) -> ArticleResult:
         if article is None:
             article = Article.objects.create(story=story, source=source, **fields)
             _create_passages(article, prepared.segments, story.default_voice)
-            return ArticleResult(source, CREATED, f"{len(prepared.segments)} passages", article.pk)
+            message = f"{len(prepared.segments)} passages" + _encoding_note(prepared)
+            return ArticleResult(source, CREATED, message, article.pk)
 
         text_changed = article.body != prepared.clean.body or not _same_passages(article, prepared.segments)
         changed = [name for name, value in fields.items() if getattr(article, name) != value]
@@ -178,7 +179,11 @@ def store_article(story: Story, prepared: PreparedArticle) -> ArticleResult:
             editor_voices = _editor_voices(article)
             article.passages.all().delete()
             _create_passages(article, prepared.segments, story.default_voice, editor_voices)
-        return ArticleResult(source, UPDATED, ", ".join(changed), article.pk)
+        return ArticleResult(source, UPDATED, ", ".join(changed) + _encoding_note(prepared), article.pk)
+
+
+def _encoding_note(prepared: PreparedArticle) -> str:
+    return "" if prepared.encoding == "utf-8" else f" (not UTF-8: read as {prepared.encoding})"
 
 
 def _editor_voices(article: Article) -> dict[str, tuple[int, int | None]]:

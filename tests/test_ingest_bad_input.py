@@ -48,6 +48,7 @@ def test_a_cp1252_file_is_read_and_its_encoding_recorded(make_story):
     folder = make_story({"a.txt": ARTICLE.replace('"', "“", 1).encode("cp1252")})
     [result] = ingest_story(folder).results
     assert result.outcome == "created"
+    assert result.message.endswith("(not UTF-8: read as cp1252)")
     assert Article.objects.get().encoding == "cp1252"
 
 
