@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from .attribution import attribute_article
 from .models import Article, Outlet, Passage, Speaker, Story, Voice
 from .storyfile import ArticleSpec, StorySpec, load_story
 from .text.clean import CleanArticle, TextError, clean_article, decode_bytes
@@ -165,6 +166,7 @@ def store_article(story: Story, prepared: PreparedArticle) -> ArticleResult:
         if article is None:
             article = Article.objects.create(story=story, source=source, **fields)
             _create_passages(article, prepared.segments, story.default_voice)
+            attribute_article(article)
             message = f"{len(prepared.segments)} passages" + _encoding_note(prepared)
             return ArticleResult(source, CREATED, message, article.pk)
 
@@ -179,6 +181,7 @@ def store_article(story: Story, prepared: PreparedArticle) -> ArticleResult:
             editor_voices = _editor_voices(article)
             article.passages.all().delete()
             _create_passages(article, prepared.segments, story.default_voice, editor_voices)
+            attribute_article(article)
         return ArticleResult(source, UPDATED, ", ".join(changed) + _encoding_note(prepared), article.pk)
 
 

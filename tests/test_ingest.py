@@ -30,11 +30,14 @@ def test_it_stores_story_voices_speakers_article_and_passages(make_story):
     assert "by Jane Doe" not in article.body and "Share this article" not in article.body
 
 
-def test_every_passage_starts_in_the_default_voice_and_slices_the_body(make_story):
+def test_every_passage_gets_a_voice_of_its_story_and_slices_the_body(make_story):
     ingest_story(make_story({"a.txt": ARTICLE}))
+    voices = dict(Passage.objects.values_list("text", "voice__slug"))
+    assert voices['"We are ready to continue," John Smith told reporters.'] == "west"
+    assert voices["The two ministers met in Geneva on Tuesday."] == "press"
     for p in Passage.objects.select_related("article", "voice"):
         assert p.article.body[p.start:p.end] == p.text
-        assert p.voice.slug == "press"
+        assert p.voice.story_id == p.article.story_id
         p.full_clean()
 
 

@@ -1,0 +1,509 @@
+"""Decide whose framing each passage of an article carries, and who speaks.
+
+`attribute(passages, roster)` takes an article's passages in order
+(`PassageText`: text, paragraph index, kind) and the story's `Roster` (its
+voices with their institutions, and the speakers the story file or editors
+named) and returns one `Attribution` per passage: the voice slug, the speaker's
+name or None, and the rule that decided it. No database, no state kept
+between calls.
+
+How a passage is decided, in order:
+
+1. **Speech frames.** Every reporting verb outside quotation marks (`said`,
+   `told`, `stressed`, `asked`, `offered`, `according to`, `quoted X as
+   saying`...; `cues.SPEECH_VERBS`) opens a frame; its subject is the noun
+   phrase before the verb (or after it: `," said X, the former minister`).
+   The subject resolves to a voice through, in order: former/retired
+   descriptors and analysts (press); both sides at once (press); roster
+   speakers (full name, surname, spelling variants) and institutions; a
+   country linked to a voice ("Russian officials", "the US embassy"); a third
+   country (press); a pronoun or "the adviser"/"the statement" (the last person
+   or institution that spoke); a media source ("Reuters reported"), which is
+   transparent: the frame inside it decides. A sentence-final attribution
+   (`..., Ushakov said.`) outranks the frames before it; otherwise the first
+   frame wins, so a narrator's frame outranks the speech it narrates
+   (`X's aide said the other leader told him...` carries the aide's voice).
+2. **Carry-over** for a sentence with no frame: a quotation that continues
+   from the previous passage keeps its speaker; otherwise the sentence takes
+   the voice of the nearest framed sentence before it in its paragraph (never
+   one after it: "They met on Tuesday. X said ..." sets a scene, it is not X's).
+3. Otherwise the default voice (the outlet's narration), rule `none`.
+
+People the rules find but the roster does not list come back with
+`new_speaker=True` and `speaker_voice`: the voice their description implies
+(a titled official of a linked country), else the default.
+
+>>> roster = Roster(voices=(VoiceEntry("east", "East", ("East Ministry",)),
+...                         VoiceEntry("press", "Press", default=True)),
+...                 speakers=(SpeakerEntry("Anna Petrova", "east"),))
+>>> [a.voice for a in attribute([PassageText("Petrova warned of a long winter.", 0),
+...                               PassageText("Analysts doubted it.", 1)], roster)]
+['east', 'press']
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from . import cues
+
+
+@dataclass(frozen=True)
+class VoiceEntry:
+    slug: str
+    name: str
+    institutions: tuple[str, ...] = ()
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class SpeakerEntry:
+    name: str
+    voice: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Roster:
+    voices: tuple[VoiceEntry, ...]
+    speakers: tuple[SpeakerEntry, ...] = ()
+
+    @property
+    def default(self) -> str:
+        return next(v.slug for v in self.voices if v.default)
+
+
+@dataclass(frozen=True)
+class PassageText:
+    text: str
+    paragraph: int
+    kind: str = "sentence"  # sentence, heading or caption
+
+
+@dataclass(frozen=True)
+class Attribution:
+    voice: str
+    speaker: str | None = None
+    rule: str = "none"
+    speaker_voice: str | None = None
+    new_speaker: bool = False
+
+
+# ---------------------------------------------------------------- lexicon
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+def _term(words, flags=0) -> re.Pattern:
+    """Whole-word match of any of `words` (dots allowed inside: U.S.)."""
+    return re.compile(rf"(?<![\w.])(?:{_alternation(words)})(?![\w])", flags)
+
+
+_CUE = re.compile(
+    rf"(?<![\w’'-])(?:{_alternation(cues.SPEECH_VERBS + cues.RELAY_VERBS)})(?![\w’'-])", re.IGNORECASE
+)
+_TRAILING_VERBS = {w.lower() for w in cues.TRAILING_VERBS}
+_QUOTED_CUE = re.compile(rf"[“\"](?:{_alternation(cues.SPEECH_VERBS)})(?![\w’'-])", re.IGNORECASE)
+_FRAME_BREAK = re.compile(r"[,;:“”\"()\[\]—]|\s–\s|--")
+_RELAY = {w.lower() for w in cues.RELAY_VERBS}
+_FORMER = re.compile(rf"(?<![\w])(?:{_alternation(cues.FORMER_WORDS)})(?:-|\s)", re.IGNORECASE)
+_ANALYST = _term(cues.ANALYST_WORDS, re.IGNORECASE)
+_MEDIA_LOWER = _term([w for w in cues.MEDIA_WORDS if w.islower()], re.IGNORECASE)
+_MEDIA_NAMED = _term([w for w in cues.MEDIA_WORDS if not w.islower()])
+_BOTH = re.compile(rf"^(?:{_alternation(cues.BOTH_SIDES)})$", re.IGNORECASE)
+_NON_EXECUTIVE = _term(cues.NON_EXECUTIVE, re.IGNORECASE)
+_PERSON_ROLE = re.compile(rf"^the\s+(?:\w+\s+)?(?:{_alternation(cues.PERSON_ROLES)})$", re.IGNORECASE)
+_INSTITUTION_NOUN = re.compile(rf"^the\s+(?:\w+\s+)?(?:{_alternation(cues.INSTITUTION_NOUNS)})$", re.IGNORECASE)
+_ROLE_WORD = _term(cues.PERSON_ROLES + cues.INSTITUTION_NOUNS, re.IGNORECASE)
+_PREPOSITION = re.compile(rf"\s(?:{_alternation(cues.SUBJECT_PREPOSITIONS)})\s", re.IGNORECASE)
+_CLAUSE = re.compile(rf"(?<![\w])(?:{_alternation(cues.CLAUSE_WORDS)})(?![\w])", re.IGNORECASE)
+_STRONG_BOUNDARY = re.compile(r"[;:()\[\]“”\"—]|\s–\s|--")
+_NAME = re.compile(r"(?:[A-Z][a-z]?['’]?)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,},[^-–—]{0,40}?(?:--|—|–)\s*")
+_QUOTED_AS = re.compile(r"^\s+(?P<subject>.{1,120}?)\s+as\s+(?:saying|telling|stating|writing)\b")
+_PARTICIPLE_AFTER_COMMA = re.compile(r",\s*(?:\w+ly\s+|instead\s+|also\s+|while\s+)?$")
+_APPOSITION = re.compile(r"^\s*(?:\w+ing\b|\w+ed\b|an?\s|the\s|who\s|now\s)", re.IGNORECASE)
+_GAZETTEER = {country: _term(names) for country, names in cues.GAZETTEER.items()}
+_NEUTRAL_BLOCS = {"european_union", "nato", "united_nations"}
+_PRONOUN = {p: "person" for p in cues.PRONOUNS_PERSON} | {p: "institution" for p in cues.PRONOUNS_INSTITUTION}
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    speakers: tuple[tuple[re.Pattern, SpeakerEntry], ...]
+    institutions: tuple[tuple[re.Pattern, str], ...]
+    voice_of_country: dict[str, str]
+    default: str
+
+
+@functools.lru_cache(maxsize=32)
+def _lexicon(roster: Roster) -> _Lexicon:
+    variants: dict[str, list[SpeakerEntry]] = {}
+    for s in roster.speakers:
+        names = {s.name, *s.aliases}
+        for name in list(names):
+            if len(name.split()) > 1:
+                names.add(name.split()[-1])
+        for name in names:
+            variants.setdefault(name, []).append(s)
+    speakers = tuple(
+        (_term([name]), entries[0])
+        for name, entries in sorted(variants.items(), key=lambda kv: -len(kv[0]))
+        if len({e.voice for e in entries}) == 1  # a surname two sides share names nobody
+    )
+    institutions = []
+    voice_of_country: dict[str, str] = {}
+    for v in roster.voices:
+        if v.default:
+            continue
+        names = [*v.institutions, v.name]
+        institutions += [(_term([n]), v.slug) for n in names if n]
+        for country, pattern in _GAZETTEER.items():
+            if any(pattern.search(n) for n in names):
+                voice_of_country.setdefault(country, v.slug)
+    return _Lexicon(speakers, tuple(institutions), voice_of_country, roster.default)
+
+
+# ---------------------------------------------------------------- quotes
+
+_OPEN, _CLOSE = "“«", "”»"
+
+
+def mask_quotes(text: str, inside: bool = False) -> tuple[str, bool]:
+    """Text with quoted words blanked (quote marks kept), and whether a quote is still open at the end.
+
+    `inside` says the text starts within a quotation that began earlier.
+    >>> mask_quotes('He said "we go" now.')
+    ('He said "     " now.', False)
+    """
+    out = []
+    for ch in text:
+        if ch in _OPEN or (ch == '"' and not inside):
+            inside = True
+            out.append(ch)
+        elif ch in _CLOSE or (ch == '"' and inside):
+            inside = False
+            out.append(ch)
+        else:
+            out.append(" " if inside and not ch.isspace() else ch)
+    return "".join(out), inside
+
+
+# ---------------------------------------------------------------- subjects
+
+
+@dataclass(frozen=True)
+class _Resolution:
+    kind: str  # voice, press, transparent, person-ref, institution-ref
+    voice: str | None = None
+    speaker: str | None = None
+    rule: str = ""
+    new_speaker: bool = False
+    speaker_voice: str | None = None
+
+
+@dataclass
+class _Context:
+    last_person: tuple[str | None, str] | None = None  # (speaker, voice)
+    last_institution: str | None = None
+    detected: dict[str, str] = field(default_factory=dict)  # name -> voice
+    surnames: dict[str, str] = field(default_factory=dict)  # surname -> name
+    article_surnames: dict[str, str] = field(default_factory=dict)  # surname -> a full name in the article
+
+
+def _person_name(segment: str, lex: _Lexicon) -> str | None:
+    """The last run of two or more capitalised words that is not a title, place or outlet."""
+    best = None
+    for run in re.finditer(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’-]*", segment):
+        words = [w for w in run.group().split() if w.lower().strip(".") not in cues.TITLE_WORDS]
+        while words and any(p.fullmatch(words[0]) for p in _GAZETTEER.values()):
+            words.pop(0)
+        if len(words) < 2 or not all(_NAME.fullmatch(re.sub(r"['’]s$", "", w)) for w in words):
+            continue
+        name = " ".join(words)
+        if _MEDIA_NAMED.search(name) or any(p.search(name) for p, _ in lex.institutions):
+            continue
+        if any(p.fullmatch(w) for w in words for p in _GAZETTEER.values()):
+            continue
+        best = name
+    return best
+
+
+def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _Resolution | None:
+    """What voice the subject `segment` speaks for; `context_text` adds its appositions."""
+    s = segment.strip(" ,.'\"’‘")
+    s = re.sub(r"^(?:and|but|so|then|however|moreover|meanwhile|later|also)\s+", "", s, flags=re.IGNORECASE)
+    if not s:
+        return None
+    lower = s.lower()
+    person = _known_speaker(s, lex) or _detected_speaker(s, ctx)
+    name = person[0] if person else _person_name(s, lex) or _person_name(context_text, lex)
+    if _FORMER.search(context_text + " "):
+        return _new_person(name, lex.default, "former", lex, ctx, press=True)
+    if _ANALYST.search(context_text):
+        return _new_person(name, lex.default, "analyst", lex, ctx, press=True)
+    if _BOTH.match(s):
+        return _Resolution("press", lex.default, rule="both-sides")
+    if lower in _PRONOUN:
+        return _Resolution(f"{_PRONOUN[lower]}-ref", rule=f"pronoun:{lower}")
+
+    voices: dict[str, str] = {}  # voice -> rule
+    speaker = None
+    for pattern, entry in lex.speakers:
+        if pattern.search(s):
+            voices.setdefault(entry.voice, "speaker")
+            speaker = speaker or entry.name
+    if person and not speaker:
+        if person[1] == lex.default:  # someone found earlier whose description made them press
+            return _Resolution("press", lex.default, person[0], "unlisted-person", speaker_voice=lex.default)
+        speaker = person[0]
+        voices.setdefault(person[1], "speaker")
+    for pattern, voice in lex.institutions:
+        if pattern.search(s):
+            voices.setdefault(voice, "institution")
+    third = []
+    for country, pattern in _GAZETTEER.items():
+        if pattern.search(s):
+            if country in lex.voice_of_country:
+                voices.setdefault(lex.voice_of_country[country], "country")
+            elif country not in _NEUTRAL_BLOCS:
+                third.append(country)
+    if _NON_EXECUTIVE.search(s):
+        return _Resolution("press", lex.default, rule="legislature")
+    if (_MEDIA_LOWER.search(s) or _MEDIA_NAMED.search(s)) and all(r == "country" for r in voices.values()):
+        return _Resolution("transparent", rule="media")  # "Russian television reported": a source, not a side
+    if len(voices) > 1 or (voices and third):
+        return _Resolution("press", lex.default, rule="both-sides")
+    if voices:
+        voice, rule = next(iter(voices.items()))
+        if rule == "country" and not speaker and name and not person:
+            return _new_person(name, voice, "title", lex, ctx)
+        if rule == "country" and not speaker and _ROLE_WORD.search(s) and ctx.last_person:
+            if ctx.last_person[1] == voice:  # "the Russian presidential aide", just named
+                speaker = ctx.last_person[0]
+        return _Resolution("voice", voice, speaker, rule, speaker_voice=voice)
+    if third or any(p.search(s) for c, p in _GAZETTEER.items() if c in _NEUTRAL_BLOCS):
+        return _new_person(name, lex.default, "third-party", lex, ctx, press=True)
+    if _MEDIA_LOWER.search(s) or _MEDIA_NAMED.search(s):
+        return _Resolution("transparent", rule="media")
+    if _PERSON_ROLE.match(s):
+        return _Resolution("person-ref", rule="role")
+    if _INSTITUTION_NOUN.match(s):
+        return _Resolution("institution-ref", rule="document")
+    if name:
+        return _new_person(name, lex.default, "unlisted-person", lex, ctx, press=True)
+    if _NAME.fullmatch(s) and s.lower() not in cues.TITLE_WORDS and s in ctx.article_surnames:
+        return _new_person(ctx.article_surnames[s], lex.default, "unlisted-person", lex, ctx, press=True)
+    return None
+
+
+def _known_speaker(s: str, lex: _Lexicon) -> tuple[str, str] | None:
+    for pattern, entry in lex.speakers:
+        if pattern.search(s):
+            return entry.name, entry.voice
+    return None
+
+
+def _detected_speaker(s: str, ctx: _Context) -> tuple[str, str] | None:
+    for surname, name in ctx.surnames.items():
+        if re.search(rf"(?<![\w]){re.escape(surname)}(?![\w])", s):
+            return name, ctx.detected[name]
+    return None
+
+
+def _new_person(name, voice, rule, lex, ctx, press=False) -> _Resolution:
+    if name is None:
+        return _Resolution("press" if press else "voice", voice, rule=rule)
+    if name in ctx.detected or _known_speaker(name, lex):
+        known = _known_speaker(name, lex)
+        speaker_voice = known[1] if known else ctx.detected[name]
+        return _Resolution("press" if press else "voice", voice, known[0] if known else name, rule,
+                           speaker_voice=speaker_voice)
+    ctx.detected[name] = voice
+    ctx.surnames[name.split()[-1]] = name
+    return _Resolution("press" if press else "voice", voice, name, rule, new_speaker=True, speaker_voice=voice)
+
+
+def _subject_before(masked: str, cue_start: int) -> list[str]:
+    """The comma-separated pieces of the clause before a cue, nearest first (at most three)."""
+    left = masked[:cue_start]
+    cut = max((m.end() for m in _STRONG_BOUNDARY.finditer(left)), default=0)
+    clause = left[cut:]
+    clauses = list(_CLAUSE.finditer(clause))
+    if clauses:
+        clause = clause[clauses[-1].end():]
+    pieces = clause.split(",")[::-1]
+    if len(pieces) > 1 and not pieces[0].strip():
+        pieces = pieces[1:]  # "the adviser, Jane Doe, said": the comma closes an apposition
+    out = []
+    for piece in pieces[:3]:
+        head = piece.strip()
+        m = _PREPOSITION.search(" " + head + " ")
+        if m and m.start() > 0:
+            head = head[: m.start()].strip()
+        out.append(head)
+    return out
+
+
+def _subject_after(masked: str, cue_end: int) -> tuple[str, str]:
+    """For `said X, the former minister, who...`: the subject and its appositions."""
+    right = masked[cue_end:]
+    stop = re.search(r"[.;:!?“”\"]|(?<![\w])(?:who|which|that|as|in|at|on|after|before|ahead)(?![\w])", right)
+    text = right[: stop.start()] if stop else right
+    return text.split(",")[0], text
+
+
+def _cues(text: str, masked: str):
+    """Reporting verbs outside quotes, and one a quotation opens with: 'The envoy “reiterated ...”'."""
+    found = list(_CUE.finditer(masked))
+    for m in re.finditer(r"[“\"]", text):
+        if (quoted := _QUOTED_CUE.match(text, m.start())) and masked[: m.start()].strip():
+            found.append(quoted)
+    return sorted(found, key=lambda m: m.start())
+
+
+@dataclass(frozen=True)
+class _Frame:
+    start: int
+    resolution: _Resolution
+    trailing: bool
+
+
+def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> list[_Frame]:
+    frames = []
+    previous_end = None
+    for cue in _cues(text, masked):
+        verb = " ".join(cue.group().lower().strip("“\"").split())
+        before = masked[: cue.start()]
+        nested = previous_end is not None and not _FRAME_BREAK.search(masked, previous_end, cue.start())
+        previous_end = cue.end()
+        if nested and verb not in ("according to", "quoted by"):
+            continue  # "X said Y told Z": the first frame speaks; a later cue is in its content
+        if verb.endswith("ing") and _PARTICIPLE_AFTER_COMMA.search(before) and verb != "according to":
+            continue  # "..., adding that": the frame before it speaks
+        resolution = None
+        if verb in ("according to", "quoted by"):
+            subject, apposition = _subject_after(masked, cue.end())
+            resolution = _resolve(subject, apposition, lex, ctx)
+            if verb == "quoted by" and (resolution is None or resolution.kind != "voice"):
+                resolution = _Resolution("transparent", rule="media")
+        elif verb in _RELAY and (quoted := _QUOTED_AS.match(masked[cue.end():])):
+            resolution = _resolve(quoted["subject"], quoted["subject"], lex, ctx)
+        else:
+            pieces = _subject_before(masked, cue.start())
+            if not pieces or not pieces[0]:
+                subject, apposition = _subject_after(masked, cue.end())
+                resolution = _resolve(subject, apposition, lex, ctx)
+            else:
+                for n, piece in enumerate(pieces):
+                    resolution = _resolve(piece, " ".join(reversed(pieces)), lex, ctx)
+                    if resolution is not None or not _APPOSITION.match(piece):
+                        break  # look past a piece only when it is an aside: "X, using examples, explained"
+            if verb in _RELAY and resolution is None:
+                resolution = _Resolution("transparent", rule="media")
+        if resolution is None:
+            continue
+        rest = masked[cue.end():]
+        trailing = (
+            verb in _TRAILING_VERBS
+            and bool(re.search(r"[,”\"]\s*[^,”\"]{0,80}$", before))
+            and not re.search(r"(?<![\w])that(?![\w])", rest)
+            and len(rest.split()) <= 15
+        )
+        frames.append(_Frame(cue.start(), resolution, trailing))
+    return frames
+
+
+def _settle(resolution: _Resolution, ctx: _Context, lex: _Lexicon) -> tuple[str, str | None, str] | None:
+    """(voice, speaker, rule) for a resolution, following references to earlier speakers."""
+    if resolution.kind == "person-ref":
+        if ctx.last_person is None:
+            return None
+        speaker, voice = ctx.last_person
+        return voice, speaker, resolution.rule
+    if resolution.kind == "institution-ref":
+        if ctx.last_institution is not None:
+            return ctx.last_institution, None, resolution.rule
+        if ctx.last_person is not None:
+            return ctx.last_person[1], None, resolution.rule
+        return None
+    if resolution.kind == "transparent":
+        return None
+    return resolution.voice or lex.default, resolution.speaker, f"cue:{resolution.rule}"
+
+
+def _decide(text: str, masked: str, lex: _Lexicon, ctx: _Context):
+    frames = _frames(text, masked, lex, ctx)
+    settled = [(f, s) for f in frames if (s := _settle(f.resolution, ctx, lex)) is not None]
+    if not settled:
+        return None
+    trailing = [fs for fs in settled if fs[0].trailing]
+    frame, (voice, speaker, rule) = trailing[-1] if trailing else settled[0]
+    res = frame.resolution
+    if res.kind in ("voice", "press") and speaker:
+        ctx.last_person = (speaker, voice)
+    elif res.kind == "voice" and res.rule in ("institution", "country"):
+        ctx.last_institution = voice
+    elif res.kind == "voice" and res.rule == "title":
+        ctx.last_person = (None, voice)
+    return voice, speaker, rule, res
+
+
+# ---------------------------------------------------------------- articles
+
+
+def attribute(passages: list[PassageText] | tuple[PassageText, ...], roster: Roster) -> list[Attribution]:
+    lex = _lexicon(roster)
+    ctx = _Context()
+    for p in passages:
+        if name := _person_name(p.text, lex):
+            ctx.article_surnames.setdefault(name.split()[-1], name)
+    out: list[Attribution | None] = [None] * len(passages)
+    quote_open = False
+    quote_speaker: tuple[str, str | None] | None = None  # (voice, speaker) of the open quotation
+    framed: dict[int, tuple[str, str | None]] = {}  # passage index -> (voice, speaker) decided by a frame
+
+    for i, p in enumerate(passages):
+        text = _DATELINE.sub(lambda m: " " * len(m.group()), p.text) if i < 3 else p.text
+        continues_quote = quote_open and text.lstrip()[:1] in _OPEN + '"'
+        masked, quote_open_after = mask_quotes(text, inside=quote_open and not continues_quote)
+        decided = _decide(text, masked, lex, ctx)
+        if decided is not None:
+            voice, speaker, rule, res = decided
+            out[i] = Attribution(voice, speaker, rule, res.speaker_voice, res.new_speaker)
+            if p.kind == "sentence":
+                framed[i] = (voice, speaker)
+        elif quote_open and quote_speaker and p.kind == "sentence":
+            out[i] = Attribution(quote_speaker[0], quote_speaker[1], "carry:quote")
+            framed[i] = quote_speaker
+        quote_open = quote_open_after
+        if out[i] is not None and (quote_open or '"' in p.text or "”" in p.text):
+            quote_speaker = (out[i].voice, out[i].speaker)
+        if not quote_open and out[i] is None:
+            quote_speaker = None
+
+    for i, p in enumerate(passages):
+        if out[i] is not None:
+            continue
+        if p.kind == "sentence":
+            source = _nearest_framed(i, passages, framed)
+            if source is not None:
+                voice, speaker = framed[source]
+                out[i] = Attribution(voice, speaker, "carry:paragraph")
+                continue
+        out[i] = Attribution(lex.default, None, "none")
+    return out
+
+
+def _nearest_framed(i: int, passages, framed) -> int | None:
+    paragraph = passages[i].paragraph
+    for j in range(i - 1, -1, -1):
+        if passages[j].paragraph != paragraph:
+            break
+        if j in framed:
+            return j
+    # Not forwards: "The ministers met on Tuesday. X said ..." sets a scene; it is not X's claim.
+    return None
