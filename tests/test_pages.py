@@ -79,3 +79,20 @@ def test_the_article_page_runs_a_bounded_number_of_queries(client, seed, django_
     article = Article.objects.first()
     with django_assert_max_num_queries(4):
         client.get(article.get_absolute_url())
+
+
+def test_the_article_page_colours_passages_by_voice_with_a_legend_and_speakers(client, seed):
+    article = Article.objects.get(outlet__name="The Guardian")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<ul class="legend" aria-label="Voices">' in page
+    for name in ("White House", "Kremlin", "Press"):
+        assert f"</span>{name}</li>" in page
+    peskov = article.passages.get(text__contains="Kremlin spokesman Dmitry Peskov")
+    assert f'class="passage voice-c1" id="p{peskov.pk}" data-voice="kremlin" title="Kremlin: Dmitry Peskov"' in page
+    assert '<small class="speaker"> — Dmitry Peskov</small>' in page
+
+
+def test_the_story_page_shows_each_articles_voice_share_bar(client, seed):
+    page = client.get(reverse("newsdiff:story", args=["biden-putin-2021-12-07"])).content.decode()
+    assert page.count('<div class="share-bar" role="img"') == 5
+    assert 'aria-label="White House ' in page and "% of words" in page

@@ -133,7 +133,7 @@ _PRONOUN = {p: "person" for p in cues.PRONOUNS_PERSON} | {p: "institution" for p
 
 @dataclass(frozen=True)
 class _Lexicon:
-    speakers: tuple[tuple[re.Pattern, SpeakerEntry], ...]
+    speakers: tuple[tuple[re.Pattern, SpeakerEntry, bool], ...]  # (pattern, speaker, is one word)
     institutions: tuple[tuple[re.Pattern, str], ...]
     voice_of_country: dict[str, str]
     default: str
@@ -145,14 +145,16 @@ def _lexicon(roster: Roster) -> _Lexicon:
     for s in roster.speakers:
         names = {s.name, *s.aliases}
         for name in list(names):
-            if len(name.split()) > 1:
-                names.add(name.split()[-1])
+            words = name.split()
+            if len(words) > 1:
+                # "Biden" for Joe Biden, and "Xi" or "Wang" where the family name comes first.
+                names.update({words[0], words[-1]})
         for name in names:
             variants.setdefault(name, []).append(s)
     speakers = tuple(
-        (_term([name]), entries[0])
+        (_term([name]), entries[0], " " not in name)
         for name, entries in sorted(variants.items(), key=lambda kv: -len(kv[0]))
-        if len({e.voice for e in entries}) == 1  # a surname two sides share names nobody
+        if len({e.voice for e in entries}) == 1  # a short name two sides share names nobody
     )
     institutions = []
     voice_of_country: dict[str, str] = {}
@@ -217,7 +219,7 @@ class _Context:
 def _person_name(segment: str, lex: _Lexicon) -> str | None:
     """The last run of two or more capitalised words that is not a title, place or outlet."""
     best = None
-    for run in re.finditer(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’-]*", segment):
+    for run in re.finditer(r"(?:[A-Z][\w'’.-]*\s+){1,5}[A-Z][\w'’-]*", segment):
         words = [w for w in run.group().split() if w.lower().strip(".") not in cues.TITLE_WORDS]
         while words and any(p.fullmatch(words[0]) for p in _GAZETTEER.values()):
             words.pop(0)
@@ -252,10 +254,9 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
 
     voices: dict[str, str] = {}  # voice -> rule
     speaker = None
-    for pattern, entry in lex.speakers:
-        if pattern.search(s):
-            voices.setdefault(entry.voice, "speaker")
-            speaker = speaker or entry.name
+    for entry in _speakers_in(s, lex):
+        voices.setdefault(entry.voice, "speaker")
+        speaker = speaker or entry.name
     if person and not speaker:
         if person[1] == lex.default:  # someone found earlier whose description made them press
             return _Resolution("press", lex.default, person[0], "unlisted-person", speaker_voice=lex.default)
@@ -281,7 +282,8 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
         voice, rule = next(iter(voices.items()))
         if rule == "country" and not speaker and name and not person:
             return _new_person(name, voice, "title", lex, ctx)
-        if rule == "country" and not speaker and _ROLE_WORD.search(s) and ctx.last_person:
+        definite_one = lower.startswith("the ") and not lower.endswith("s")
+        if rule == "country" and not speaker and definite_one and _ROLE_WORD.search(s) and ctx.last_person:
             if ctx.last_person[1] == voice:  # "the Russian presidential aide", just named
                 speaker = ctx.last_person[0]
         return _Resolution("voice", voice, speaker, rule, speaker_voice=voice)
@@ -300,11 +302,28 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
     return None
 
 
+def _speakers_in(s: str, lex: _Lexicon) -> list[SpeakerEntry]:
+    """Roster speakers named in `s`. A one-word name counts only where it is not part of
+    another full name: "Smith" is not Jane Smith inside "Tom Smith", nor "John" inside "John Roe"."""
+    found = []
+    for pattern, entry, one_word in lex.speakers:
+        for m in pattern.finditer(s):
+            if one_word:
+                before = s[: m.start()].split()[-1:]
+                after = s[m.end():].split()[:1]
+                if before and before[0][:1].isupper() and before[0].lower().strip(".,") not in cues.TITLE_WORDS \
+                        and not any(p.fullmatch(before[0]) for p in _GAZETTEER.values()):
+                    continue
+                if after and _NAME.fullmatch(after[0].strip(".,;:’'")) and after[0].lower() not in cues.TITLE_WORDS:
+                    continue
+            found.append(entry)
+            break
+    return found
+
+
 def _known_speaker(s: str, lex: _Lexicon) -> tuple[str, str] | None:
-    for pattern, entry in lex.speakers:
-        if pattern.search(s):
-            return entry.name, entry.voice
-    return None
+    found = _speakers_in(s, lex)
+    return (found[0].name, found[0].voice) if found else None
 
 
 def _detected_speaker(s: str, ctx: _Context) -> tuple[str, str] | None:

@@ -107,7 +107,7 @@ BOTH_SIDES = [
 
 # Title words stripped from a detected name ("French President Emmanuel Macron" -> "Emmanuel Macron").
 TITLE_WORDS = {
-    "president", "prime", "minister", "foreign", "secretary", "press", "senior", "adviser", "advisor",
+    "president", "premier", "prime", "minister", "foreign", "secretary", "press", "senior", "adviser", "advisor",
     "national", "security", "aide", "spokesman", "spokeswoman", "spokesperson", "diplomat", "ambassador",
     "envoy", "official", "chancellor", "leader", "director", "chief", "head", "general", "gen", "commander",
     "deputy", "senator", "sen", "rep", "governor", "mayor", "former", "retired", "mr", "mrs", "ms", "dr",

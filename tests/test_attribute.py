@@ -1,0 +1,208 @@
+"""Each cue family, with sentences written for these tests (two invented capitals)."""
+import pytest
+
+from newsdiff.text.attribute import PassageText, Roster, SpeakerEntry, VoiceEntry, attribute, mask_quotes
+
+ROSTER = Roster(
+    voices=(
+        VoiceEntry("beijing", "Beijing", ("Chinese Foreign Ministry", "Zhongnanhai")),
+        VoiceEntry("white_house", "White House", ("White House", "State Department")),
+        VoiceEntry("press", "Press", default=True),
+    ),
+    speakers=(
+        SpeakerEntry("Wang Yi", "beijing"),
+        SpeakerEntry("Mao Ning", "beijing"),
+        SpeakerEntry("Antony Blinken", "white_house", ("Anthony Blinken",)),
+        SpeakerEntry("Karine Jean-Pierre", "white_house"),
+    ),
+)
+
+
+def label(*paragraphs: str) -> list[tuple[str, str | None]]:
+    """(voice, speaker) of each sentence; a paragraph is a string or a list of sentences."""
+    passages = []
+    for index, paragraph in enumerate(paragraphs):
+        for sentence in [paragraph] if isinstance(paragraph, str) else paragraph:
+            passages.append(PassageText(sentence, index))
+    return [(a.voice, a.speaker) for a in attribute(passages, ROSTER)]
+
+
+def voices(*paragraphs) -> list[str]:
+    return [v for v, _ in label(*paragraphs)]
+
+
+# Direct quotes with a cue
+def test_a_quote_closed_by_a_named_speaker():
+    assert label('"The talks were candid," Wang told reporters.') == [("beijing", "Wang Yi")]
+
+
+def test_a_quote_closed_by_said_and_a_name_after_it():
+    assert label('"We will not move," said Mao Ning, the ministry spokeswoman.') == [("beijing", "Mao Ning")]
+
+
+def test_an_agency_quoting_a_speaker_as_saying():
+    text = '"No deal is near," the Kyodo agency quoted Foreign Minister Wang Yi as saying on Monday.'
+    assert label(text) == [("beijing", "Wang Yi")]
+
+
+def test_according_to_an_institution():
+    assert voices("The meeting ran for three hours, according to the State Department.") == ["white_house"]
+
+
+def test_an_institution_said_in_a_statement():
+    assert voices("The Chinese Foreign Ministry said in a statement that the visit was useful.") == ["beijing"]
+
+
+def test_it_said_points_back_to_the_last_institution():
+    assert voices(
+        "The White House said the two sides discussed trade.",
+        "Blinken raised the issue of export controls, it said.",
+    ) == ["white_house", "white_house"]
+
+
+def test_he_said_points_back_to_the_last_person():
+    assert label(
+        '"We expect progress," Blinken told reporters.',
+        '"Nothing is agreed yet," he said.',
+    ) == [("white_house", "Antony Blinken"), ("white_house", "Antony Blinken")]
+
+
+def test_a_quote_spanning_two_paragraphs_keeps_its_speaker():
+    assert voices(
+        ['"Our position has not changed," Wang said.', '"We have said so many times and we say it again.'],
+        '"Nobody should doubt our resolve."',
+        "The talks resumed later in the day.",
+    ) == ["beijing", "beijing", "beijing", "press"]
+
+
+def test_a_spelling_variant_names_the_same_speaker():
+    assert label("Anthony Blinken said the door remained open.") == [("white_house", "Antony Blinken")]
+
+
+# Reported speech with a speaking subject
+@pytest.mark.parametrize("verb", ["stressed that", "warned that", "asked for", "offered to", "insisted that",
+                                  "reiterated", "called for", "made clear that"])
+def test_reported_speech_carries_the_subjects_voice(verb):
+    assert voices(f"Wang {verb} the sanctions be lifted within a year.") == ["beijing"]
+
+
+def test_a_narrator_outranks_the_speech_it_narrates():
+    # The Beijing side reports what the US side said: the framing is Beijing's.
+    assert voices("Mao Ning said Blinken told Wang that Washington would not change its policy.") == ["beijing"]
+
+
+def test_a_passage_narrating_the_other_sides_position_carries_the_narrators_voice():
+    text = "Blinken asked Wang to press for restraint, Chinese Foreign Ministry spokeswoman Mao Ning said."
+    assert voices(text) == ["beijing"]
+
+
+def test_a_sentence_final_attribution_outranks_the_frames_before_it():
+    assert voices("Both ministers agreed to meet again in spring, the State Department said.") == ["white_house"]
+
+
+# Titles and descriptors
+@pytest.mark.parametrize(
+    "subject, voice",
+    [
+        ("A Chinese Foreign Ministry spokesman", "beijing"),
+        ("The US national security adviser", "white_house"),
+        ("A senior Chinese diplomat", "beijing"),
+        ("American officials", "white_house"),
+        ("Beijing", "beijing"),
+        ("The US embassy in Hanoi", "white_house"),
+    ],
+)
+def test_a_titled_official_of_a_linked_country_carries_its_voice(subject, voice):
+    assert voices(f"{subject} said the exercises were routine.") == [voice]
+
+
+def test_an_unlisted_official_is_recorded_with_the_voice_of_their_title():
+    [result] = attribute([PassageText("Chinese Vice Premier Liu He said the deal was close.", 0)], ROSTER)
+    assert (result.voice, result.speaker, result.new_speaker, result.speaker_voice) == (
+        "beijing", "Liu He", True, "beijing")
+
+
+# Not a government voice
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Former Chinese ambassador Zhou Wen said the talks had failed.",
+        "A retired US admiral, Tom Baker, said the drills were dangerous.",
+        '"This is theatre," said Ellen Hart, a former State Department official.',
+        "Ex-diplomat Lin Bo told the newspaper the visit was overdue.",
+    ],
+)
+def test_former_and_retired_officials_are_press(text):
+    assert voices(text) == ["press"]
+
+
+def test_an_analyst_quoted_by_a_state_outlet_is_press():
+    text = "Analyst Qiu Min of the Shanghai Institute told Xinhua that Washington wants a quick deal."
+    assert voices(text) == ["press"]
+
+
+def test_a_think_tank_fellow_is_press_and_recorded_as_a_new_speaker():
+    text = '"Expect very little," said Amy Cole, a senior fellow at a Washington think tank.'
+    [result] = attribute([PassageText(text, 0)], ROSTER)
+    assert (result.voice, result.speaker, result.new_speaker, result.speaker_voice) == (
+        "press", "Amy Cole", True, "press")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The French foreign minister said Paris supported the talks.",
+        "Vietnam said it was watching the talks closely.",
+        "Philippine officials warned of more patrols.",
+    ],
+)
+def test_third_governments_are_press(text):
+    assert voices(text) == ["press"]
+
+
+def test_both_sides_at_once_are_press():
+    assert voices("Wang and Blinken agreed to keep channels open.") == ["press"]
+
+
+def test_outlet_narration_is_press():
+    assert voices("The two men shook hands before the cameras in a hotel in Bali.") == ["press"]
+
+
+def test_a_media_source_is_transparent():
+    assert voices("Reuters reported that Wang had cancelled a planned trip.") == ["press"]
+    assert voices("According to local media, Blinken warned of further controls.") == ["white_house"]
+
+
+# Carry-over
+def test_an_uncued_sentence_continues_its_paragraph():
+    assert voices(["US officials said new controls were ready.", "They would cover advanced chips."]) == [
+        "white_house", "white_house"]
+
+
+def test_scene_setting_before_a_quote_stays_press():
+    assert voices(["The ministers met in a lakeside villa.", "Wang said the mood was good."]) == [
+        "press", "beijing"]
+
+
+def test_a_new_paragraph_does_not_inherit():
+    assert voices("Blinken said the visit went well.", "The talks covered fentanyl and climate.") == [
+        "white_house", "press"]
+
+
+def test_a_detected_person_keeps_their_voice_when_named_again():
+    assert label(
+        "Former trade negotiator Rosa Diaz said the tariffs would stay.",
+        "Diaz added that both sides needed a win.",
+    ) == [("press", "Rosa Diaz"), ("press", "Rosa Diaz")]
+
+
+def test_quote_masking_ignores_verbs_inside_quotes():
+    masked, still_open = mask_quotes("“They said no,” Wang recalled. “And then")
+    assert "said" not in masked and "recalled" in masked and still_open
+
+
+def test_the_titled_aide_just_named_is_the_same_speaker_but_officials_are_not():
+    assert label(
+        ["Mao Ning said the talks were useful.", "The Chinese spokeswoman added that more would follow."],
+        "Chinese officials said a second round was planned.",
+    ) == [("beijing", "Mao Ning"), ("beijing", "Mao Ning"), ("beijing", None)]
