@@ -17,6 +17,7 @@ $(STAMP): requirements.txt
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata biden_putin_2021
+	$(PY) manage.py align biden-putin-2021-12-07
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "newsdiff is serving on http://$(HOST)/ (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST) --noreload

@@ -193,6 +193,7 @@ class Exchange(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="exchanges")
     title = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
+    is_other = models.BooleanField(default=False, help_text="The row for passages that fit no topic.")
     # Set when an editor renamed, merged or reordered it: re-runs keep this row's identity.
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -205,6 +206,10 @@ class Exchange(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def edited_by_editor(self) -> bool:
+        return self.edited_at is not None
 
 
 class PassageManager(models.Manager):
@@ -240,6 +245,7 @@ class Passage(models.Model):
     exchange = models.ForeignKey(
         Exchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="passages"
     )
+    exchange_decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, default=DecidedBy.AUTO)
 
     objects = PassageManager()
 
@@ -289,6 +295,7 @@ class AlignedPair(models.Model):
     relation = models.CharField(max_length=15, choices=Relation.choices, default=Relation.PARAPHRASE)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     stale = models.BooleanField(default=False, help_text="The latest run no longer proposes this pair.")
+    features = models.JSONField(default=dict, blank=True, help_text="The evidence behind the score.")
     tagged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -310,6 +317,11 @@ class AlignedPair(models.Model):
     def clean(self):
         if self.a.article_id == self.b.article_id:
             raise ValidationError("an aligned pair joins passages of two different articles")
+
+    @property
+    def tagged_by_editor(self) -> bool:
+        """An editor confirmed, rejected, relabelled or annotated it: re-runs keep its tags."""
+        return self.tagged_at is not None
 
 
 class AlignmentJob(models.Model):
@@ -335,8 +347,16 @@ class AlignmentJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # The database, not a check-then-act race, refuses a second active job for a story.
+            models.UniqueConstraint(
+                fields=["story"], condition=Q(status__in=["queued", "running"]), name="job_one_active_per_story"
+            ),
+        ]
 
     def __str__(self):
         return f"alignment of {self.story} ({self.status})"

@@ -1,0 +1,251 @@
+"""Score candidate pairs of passages that may report the same claim.
+
+Pure functions: `Item`s in, `ScoredPair`s out; no database.
+
+Contract of `score_pairs(items, options)`:
+
+- Only items of kind "sentence" are paired (headlines, headings and captions
+  frame a story but state no claim of their own), and never two items of one
+  article. Each pair is returned once, with `a < b` by item id.
+- Terms: `Normaliser.terms` (stems, stopwords and reporting verbs out, story
+  aliases folded), cut to their first `options.prefix` letters so that
+  "expand"/"expansion" meet; the words that name the story's *actors*
+  (speakers, institutions, voice names, titles: `actor_words`) are removed,
+  because "Sullivan said" or "the Russian president" is who speaks, not what
+  is claimed.
+- Evidence, each in [0, 1]:
+  `cosine` — tf-idf cosine, idf = ln((N + 1) / df) over the story's sentences, so
+  a word every outlet uses ("Ukraine") weighs little and a rare one
+  ("ransomware") a lot;
+  `rare` — the two rarest shared terms' idf over 2·ln N: two outlets quoting
+  one readout share its unusual words even when the rest differs;
+  `fuzzy` — rapidfuzz `token_set_ratio` of the term strings (batched through
+  `process.cdist`), shifted so that 30 is zero: a set ratio rewards one
+  passage containing the other.
+- `base = (1 - w_fuzzy) * (cosine + rare) / 2 + w_fuzzy * fuzzy`, times
+  `same_voice_bonus` when both passages carry one voice, or
+  `opposing_voice_factor` when they carry two different official voices.
+- `score = base + w_neighbour * max(base(prev_a, prev_b), base(next_a, next_b))`:
+  outlets relay readouts in order, so a pair whose neighbours match is
+  likelier to match too (the diagonal of parallel-text alignment).
+- Pairs with `score >= options.threshold` are kept, best first.
+
+`relation_of(a_text, b_text)` names how two aligned passages differ:
+"verbatim" (the same words), "variant" (they quote the same statement in
+different words: quote drift), or "paraphrase".
+
+>>> items = [Item(1, 10, "The envoy warned of “severe consequences” over the drills."),
+...          Item(2, 20, "He warned of “severe consequences” over the naval drills."),
+...          Item(3, 20, "Grain prices rose in Chicago.")]
+>>> [(p.a, p.b) for p in score_pairs(items, Options(threshold=0.2))]
+[(1, 2)]
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .text import Normaliser, quoted_spans
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    article: int
+    text: str
+    voice: str = ""
+    kind: str = "sentence"
+    position: int = 0
+    default_voice: bool = False
+
+
+@dataclass(frozen=True)
+class Options:
+    threshold: float = 0.45
+    prefix: int = 5
+    w_fuzzy: float = 0.35
+    w_neighbour: float = 0.2
+    same_voice_bonus: float = 1.25
+    opposing_voice_factor: float = 0.7
+    aliases: tuple[tuple[str, ...], ...] = ()
+    actor_words: tuple[str, ...] = ()
+    workers: int = -1
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    a: int
+    b: int
+    score: float
+    features: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass
+class Prepared:
+    """Terms and weights of a story's sentences: computed once, used by pairs and exchanges."""
+
+    items: list[Item]
+    terms: list[list[str]]
+    idf: dict[str, float]
+    matrix: np.ndarray  # rows: l2-normalised tf-idf vectors
+    vocabulary: dict[str, int]
+    surface: dict[str, str]  # term -> the word it most often stands for
+
+
+def prepare(items: list[Item], options: Options) -> Prepared:
+    norm = Normaliser(options.aliases)
+    actors = {w for phrase in options.actor_words for w in norm.words(phrase)}
+    terms, surface_counts = [], defaultdict(Counter)
+    for item in items:
+        kept = []
+        for word, stem in zip(_surface_words(item.text), norm.words(item.text)):
+            if stem in actors or stem in _stops(norm):
+                continue
+            term = stem if stem[0].isdigit() else stem[: options.prefix]
+            kept.append(term)
+            surface_counts[term][word] += 1
+        terms.append(kept)
+    n = max(len(items), 1)
+    df = Counter(t for ts in terms for t in set(ts))
+    idf = {t: math.log((n + 1) / d) for t, d in df.items()}  # +1: a term in every item of a tiny story still counts
+    vocabulary = {t: k for k, t in enumerate(sorted(t for t, d in df.items() if d >= 2))}
+    matrix = np.zeros((len(items), len(vocabulary)), dtype=np.float32)
+    for row, ts in enumerate(terms):
+        for t in ts:
+            if t in vocabulary:
+                matrix[row, vocabulary[t]] += idf[t]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms > 0, norms, 1)
+    surface = {t: c.most_common(1)[0][0] for t, c in surface_counts.items()}
+    return Prepared(items, terms, idf, matrix, vocabulary, surface)
+
+
+def _surface_words(text: str) -> list[str]:
+    """The words of a text as written, aligned one to one with `Normaliser.words`."""
+    from .text import _QUOTES, _WORD
+
+    lowered = text.translate(_QUOTES).lower().replace("'s ", " ").replace("-", " ")
+    return [w.split("'")[0] for w in _WORD.findall(lowered)]
+
+
+def _stops(norm: Normaliser) -> frozenset[str]:
+    from .text import _speech_stems, _stopword_stems
+
+    return _stopword_stems() | _speech_stems()
+
+
+def score_pairs(items: list[Item], options: Options = Options(), prepared: Prepared | None = None,
+                progress=None, base: dict | None = None) -> list[ScoredPair]:
+    sentences = [i for i in items if i.kind == "sentence"]
+    prepared = prepared or prepare(sentences, options)
+    base = base if base is not None else base_scores(prepared, options, progress)
+    neighbours = _neighbours(prepared.items)
+    pairs = []
+    for (r, c), value in base.items():
+        support = 0.0
+        for step in (-1, 1):
+            nr, nc = neighbours.get((r, step)), neighbours.get((c, step))
+            if nr is not None and nc is not None:
+                support = max(support, base.get((min(nr, nc), max(nr, nc)), 0.0))
+        score = value + options.w_neighbour * support
+        if score >= options.threshold:
+            a, b = prepared.items[r].id, prepared.items[c].id
+            pairs.append(ScoredPair(min(a, b), max(a, b), round(score, 4), {"base": round(value, 4),
+                                                                          "neighbour": round(support, 4)}))
+    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
+    return pairs
+
+
+def base_scores(prepared: Prepared, options: Options, progress=None) -> dict[tuple[int, int], float]:
+    """Base score of every cross-article pair (row indices r < c) that shares at least one term.
+
+    Vectorised per row: cosine and rapidfuzz's `cdist` per block of one article against the
+    later ones; the two rarest shared terms from an idf-weighted presence matrix.
+    """
+    items, terms = prepared.items, prepared.terms
+    n = len(items)
+    if n < 2:
+        return {}
+    log_n = math.log(n)
+    strings = [" ".join(ts) for ts in terms]
+    articles = np.array([i.article for i in items])
+    weighted = (prepared.matrix > 0) * np.array(
+        [prepared.idf[t] for t in sorted(prepared.vocabulary, key=prepared.vocabulary.get)], dtype=np.float32
+    )
+    columns = [np.array(sorted({prepared.vocabulary[t] for t in ts if t in prepared.vocabulary}), dtype=int)
+               for ts in terms]
+    voices = np.array([i.voice for i in items])
+    official = np.array([bool(i.voice) and not i.default_voice for i in items])
+    order = np.unique(articles)
+    out: dict[tuple[int, int], float] = {}
+    for done, article in enumerate(order):
+        rows = np.flatnonzero(articles == article)
+        later = np.flatnonzero(articles > article)  # each article pair once
+        if len(later) == 0:
+            continue
+        cosine = prepared.matrix[rows] @ prepared.matrix[later].T
+        fuzzy = process.cdist([strings[r] for r in rows], [strings[c] for c in later],
+                              scorer=fuzz.token_set_ratio, dtype=np.uint8, workers=options.workers)
+        fuzzy = np.maximum(0.0, fuzzy / 100.0 - 0.3)
+        later_weighted = weighted[later]
+        for ri, r in enumerate(rows):
+            hits = np.flatnonzero(cosine[ri] > 0)
+            if len(hits) == 0 or len(columns[r]) == 0:
+                continue
+            shared = later_weighted[np.ix_(hits, columns[r])]  # idf of r's terms present in each hit
+            if shared.shape[1] > 2:
+                shared = -np.partition(-shared, 1, axis=1)[:, :2]
+            rare = shared.sum(axis=1) / (2 * log_n)
+            lexical = (cosine[ri, hits] + rare) / 2
+            value = (1 - options.w_fuzzy) * lexical + options.w_fuzzy * fuzzy[ri, hits]
+            c = later[hits]
+            same = (voices[c] == voices[r]) & (voices[c] != "")
+            opposed = ~same & official[c] & official[r]
+            value = value * np.where(same, options.same_voice_bonus, np.where(opposed, options.opposing_voice_factor, 1.0))
+            out.update(zip(zip([int(r)] * len(c), c.tolist()), value.tolist()))
+        if progress:
+            progress(done + 1, len(order))
+    return out
+
+
+def _voice_factor(a: Item, b: Item, options: Options) -> float:
+    if a.voice and a.voice == b.voice:
+        return options.same_voice_bonus
+    if a.voice and b.voice and not a.default_voice and not b.default_voice:
+        return options.opposing_voice_factor
+    return 1.0
+
+
+def _neighbours(items: list[Item]) -> dict[tuple[int, int], int]:
+    """(row, -1 or +1) -> the row of the previous or next sentence of the same article."""
+    by_article = defaultdict(list)
+    for row, item in enumerate(items):
+        by_article[item.article].append((item.position, row))
+    out = {}
+    for rows in by_article.values():
+        rows.sort()
+        for k, (_, row) in enumerate(rows):
+            if k > 0:
+                out[(row, -1)] = rows[k - 1][1]
+            if k + 1 < len(rows):
+                out[(row, 1)] = rows[k + 1][1]
+    return out
+
+
+def relation_of(a_text: str, b_text: str, aliases=()) -> str:
+    """verbatim, variant (the same quotation in drifted words) or paraphrase."""
+    norm = Normaliser(aliases)
+    a_words, b_words = norm.words(a_text), norm.words(b_text)
+    if a_words == b_words or fuzz.ratio(" ".join(a_words), " ".join(b_words)) >= 97:
+        return "verbatim"
+    quotes_a, quotes_b = quoted_spans(a_text), quoted_spans(b_text)
+    for qa in quotes_a:
+        for qb in quotes_b:
+            wa, wb = " ".join(norm.words(qa)), " ".join(norm.words(qb))
+            if min(len(wa), len(wb)) >= 12 and fuzz.token_set_ratio(wa, wb) >= 60:
+                return "variant"
+    return "paraphrase"

@@ -1,0 +1,47 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsdiff.jobs import JobAlreadyActive, run_alignment, start_alignment
+from newsdiff.models import AlignmentJob, Story
+
+
+class Command(BaseCommand):
+    help = "Align a story: propose pairs of passages that report one claim and group them into exchanges."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("--threshold", type=float, help="keep pairs scoring at least this (default 0.45)")
+        parser.add_argument("--background", action="store_true",
+                            help="queue the job for the tasks backend instead of running it here")
+
+    def handle(self, *args, slug, threshold, background, **options):
+        story = Story.objects.filter(slug=slug).first()
+        if story is None:
+            raise CommandError(f"no story {slug!r}")
+        if threshold is not None and not 0 <= threshold <= 2:
+            raise CommandError("--threshold must be between 0 and 2")
+        try:
+            job = start_alignment(story, threshold=threshold, enqueue=background)
+        except JobAlreadyActive as e:
+            raise CommandError(str(e)) from None
+        if background:
+            self.stdout.write(f"queued job {job.pk} ({job.status})")
+            return
+        job = run_alignment(job.pk, progress=self._bar)
+        self.stderr.write("")
+        if job.status != AlignmentJob.Status.SUCCEEDED:
+            raise CommandError(f"job {job.pk} failed: {job.error.splitlines()[0] if job.error else 'unknown error'}")
+        timings = ", ".join(f"{k} {v:.2f}s" for k, v in job.timings.items())
+        self.stdout.write(
+            f"{story.slug}: {job.pairs_created} pairs created, {job.pairs_updated} updated, "
+            f"{job.pairs_kept} kept (editor-tagged), {job.pairs_removed} removed; "
+            f"{story.exchanges.count()} exchanges ({timings})"
+        )
+
+    def _bar(self, done, total):
+        if not sys.stderr.isatty():
+            return
+        width = 30
+        filled = int(width * done / max(total, 1))
+        self.stderr.write(f"\r  scoring [{'#' * filled}{'.' * (width - filled)}] {done}/{total} articles", ending="")

@@ -1,0 +1,146 @@
+"""The alignment job end to end: idempotence, editors' decisions, failure, concurrency, the command."""
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from newsdiff import jobs
+from newsdiff.ingest import ingest_story
+from newsdiff.jobs import JobAlreadyActive, run_alignment, start_alignment
+from newsdiff.models import AlignedPair, AlignmentJob, Exchange, Passage, Story
+
+from .conftest import SEED_STORY
+
+pytestmark = pytest.mark.django_db
+SLUG = "biden-putin-2021-12-07"
+
+
+@pytest.fixture
+def story():
+    ingest_story(SEED_STORY)
+    return Story.objects.get(slug=SLUG)
+
+
+def align(story, **kwargs):
+    job = start_alignment(story, enqueue=False, **kwargs)
+    return run_alignment(job.pk)
+
+
+def snapshot(story):
+    pairs = set(AlignedPair.objects.filter(story=story).values_list("a_id", "b_id", "relation", "status"))
+    exchanges = dict(Passage.objects.filter(article__story=story).values_list("pk", "exchange_id"))
+    return pairs, exchanges
+
+
+def test_a_job_fills_pairs_and_exchanges_and_records_its_run(story):
+    job = align(story)
+    assert job.status == "succeeded" and job.error == ""
+    assert job.pairs_created == AlignedPair.objects.filter(story=story).count() > 50
+    assert set(job.timings) == {"load", "score", "relations", "group", "write"}
+    assert job.progress_done == job.progress_total == 5
+    assert 5 <= story.exchanges.count() <= 15
+    assert not Passage.objects.filter(article__story=story, exchange=None).exists()
+    for pair in AlignedPair.objects.filter(story=story).select_related("a", "b"):
+        assert pair.a_id < pair.b_id and pair.a.article_id != pair.b.article_id
+
+
+def test_a_re_run_gives_the_same_pairs_and_exchange_ids(story):
+    align(story)
+    before = snapshot(story)
+    job = align(story)
+    assert snapshot(story) == before
+    assert (job.pairs_created, job.pairs_updated, job.pairs_removed) == (0, 0, 0)
+
+
+def test_editor_tagged_pairs_keep_their_tags_and_a_vanished_one_is_kept_stale(story, django_user_model):
+    align(story)
+    editor = django_user_model.objects.create_user("ed")
+    confirmed, rejected = AlignedPair.objects.filter(story=story).order_by("-score")[:2]
+    AlignedPair.objects.filter(pk=confirmed.pk).update(status="confirmed", relation="variant", note="checked",
+                                                       tagged_by=editor, tagged_at=timezone.now())
+    AlignedPair.objects.filter(pk=rejected.pk).update(status="rejected", tagged_by=editor, tagged_at=timezone.now())
+    job = align(story, threshold=1.9)  # a run that proposes nothing any more
+    assert AlignedPair.objects.filter(story=story).count() == 2
+    confirmed.refresh_from_db(); rejected.refresh_from_db()
+    assert (confirmed.status, confirmed.relation, confirmed.note, confirmed.tagged_by, confirmed.stale) == (
+        "confirmed", "variant", "checked", editor, True)
+    assert (rejected.status, rejected.stale) == ("rejected", True)
+    assert (job.pairs_kept, job.pairs_removed) == (2, job.pairs_removed)
+    align(story)
+    confirmed.refresh_from_db()
+    assert (confirmed.status, confirmed.stale) == ("confirmed", False)
+
+
+def test_a_renamed_exchange_keeps_its_name_and_identity(story, django_user_model):
+    align(story)
+    exchange = Exchange.objects.filter(story=story, is_other=False).order_by("position").first()
+    members = set(exchange.passages.values_list("pk", flat=True))
+    Exchange.objects.filter(pk=exchange.pk).update(title="NATO guarantees", edited_at=timezone.now())
+    align(story)
+    exchange.refresh_from_db()
+    assert exchange.title == "NATO guarantees"
+    assert set(exchange.passages.values_list("pk", flat=True)) == members
+
+
+def test_a_merge_of_two_exchanges_survives_a_re_run(story):
+    align(story)
+    keep, other = Exchange.objects.filter(story=story, is_other=False).order_by("position")[:2]
+    Passage.objects.filter(exchange=other).update(exchange=keep)
+    other.delete()
+    Exchange.objects.filter(pk=keep.pk).update(title="Merged", edited_at=timezone.now())
+    merged = set(keep.passages.values_list("pk", flat=True))
+    align(story)
+    assert merged <= set(Passage.objects.filter(exchange=keep).values_list("pk", flat=True))
+
+
+def test_a_passage_an_editor_moved_stays_put(story):
+    align(story)
+    first, second = Exchange.objects.filter(story=story).order_by("position")[:2]
+    passage = first.passages.first()
+    Passage.objects.filter(pk=passage.pk).update(exchange=second, exchange_decided_by="editor")
+    align(story)
+    passage.refresh_from_db()
+    assert passage.exchange_id == second.pk
+
+
+def test_a_failing_job_leaves_the_previous_results_intact(story, monkeypatch):
+    align(story)
+    before = snapshot(story)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(jobs, "_write_exchanges", broken)
+    job = align(story, threshold=0.3)
+    assert job.status == "failed" and "RuntimeError: disk on fire" in job.error
+    assert snapshot(story) == before
+
+
+def test_a_second_job_for_a_story_with_one_running_is_refused(story):
+    AlignmentJob.objects.create(story=story, status="running")
+    with pytest.raises(JobAlreadyActive, match="already running"):
+        start_alignment(story, enqueue=False)
+    assert AlignmentJob.objects.filter(story=story).count() == 1
+
+
+def test_a_job_is_claimed_once(story):
+    job = start_alignment(story, enqueue=False)
+    run_alignment(job.pk)
+    again = run_alignment(job.pk)  # a second worker finds it already done
+    assert again.status == "succeeded" and AlignmentJob.objects.count() == 1
+
+
+def test_the_task_backend_runs_an_enqueued_job(story):
+    job = start_alignment(story)  # ImmediateBackend: runs now
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.task_id
+
+
+def test_the_align_command_reports_counts_and_exits_non_zero_on_errors(story, capsys):
+    call_command("align", SLUG)
+    out = capsys.readouterr().out
+    assert f"{SLUG}: " in out and "pairs created" in out and "exchanges" in out
+    with pytest.raises(CommandError, match="no story 'nope'"):
+        call_command("align", "nope")
+    AlignmentJob.objects.create(story=story, status="queued")
+    with pytest.raises(CommandError, match="already queued"):
+        call_command("align", SLUG)

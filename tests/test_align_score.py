@@ -1,0 +1,73 @@
+"""Pair scoring on sentences written for these tests."""
+from newsdiff.align.score import Item, Options, relation_of, score_pairs
+
+OPTIONS = Options(actor_words=("Anna Petrova", "John Smith", "minister", "spokesman"))
+
+
+def scored(*texts, options=OPTIONS, voices=None):
+    items = [Item(k + 1, k + 1, t, (voices or [""] * len(texts))[k], position=0) for k, t in enumerate(texts)]
+    return {(p.a, p.b): p.score for p in score_pairs(items, Options(**{**OPTIONS.__dict__, "threshold": 0.0}))}
+
+
+def test_verbatim_outscores_paraphrase_which_outscores_a_different_claim():
+    s = scored(
+        "The minister said the fishing quota would be cut by a third next spring.",
+        "The minister said the fishing quota would be cut by a third next spring.",
+        "Fishing quotas are to be cut by a third from the spring, the minister said.",
+        "The spokesman said the harbour would reopen after the storm.",
+    )
+    assert s[(1, 2)] > s[(1, 3)] > s.get((1, 4), 0)
+
+
+def test_a_paraphrase_beats_sentences_that_only_share_names():
+    s = scored(
+        "Anna Petrova warned that the fishing quota would be slashed by a third.",
+        "Petrova said quotas for fishing fleets would fall by a third next year.",
+        "Anna Petrova and John Smith met in Oslo on Tuesday.",
+    )
+    assert s[(1, 2)] > s.get((1, 3), 0) + 0.2
+
+
+def test_a_translation_variant_is_kept_at_the_default_threshold():
+    texts = ["Smith accused the fleet of dangerous attempts to seize the northern fishing grounds.",
+             "Smith said the fleet made dangerous attempts to conquer the northern fishing grounds."]
+    items = [Item(1, 1, texts[0]), Item(2, 2, texts[1])]
+    assert [(p.a, p.b) for p in score_pairs(items, OPTIONS)] == [(1, 2)]
+
+
+def test_unrelated_sentences_sharing_the_actors_names_are_not_paired():
+    items = [Item(1, 1, "Anna Petrova and John Smith spoke by video link on Tuesday."),
+             Item(2, 2, "Anna Petrova told John Smith that grain exports would resume.")]
+    assert score_pairs(items, OPTIONS) == []
+
+
+def test_passages_of_one_article_are_never_paired():
+    items = [Item(1, 7, "The quota will be cut by a third."), Item(2, 7, "The quota will be cut by a third.")]
+    assert score_pairs(items, OPTIONS) == []
+
+
+def test_headings_are_not_paired():
+    items = [Item(1, 1, "Quota cut by a third", kind="heading"), Item(2, 2, "Quota cut by a third", kind="heading")]
+    assert score_pairs(items, OPTIONS) == []
+
+
+def test_opposing_official_voices_weigh_less_than_one_voice():
+    a = "The minister said the quota would be cut by a third next spring."
+    b = "The minister said the quota would be cut by a half next spring."
+    same = scored(a, b, voices=["east", "east"])[(1, 2)]
+    opposed = score_pairs([Item(1, 1, a, "east"), Item(2, 2, b, "west")], Options(**{**OPTIONS.__dict__, "threshold": 0}))
+    assert opposed[0].score < same
+
+
+def test_aliases_make_two_spellings_one_term():
+    plain = Options(**{**OPTIONS.__dict__, "threshold": 0.0})
+    folded = Options(**{**OPTIONS.__dict__, "threshold": 0.0, "aliases": (("Kiev", "Kyiv"),)})
+    items = [Item(1, 1, "Talks on the Kiev pipeline resumed."), Item(2, 2, "Talks on the Kyiv pipeline resumed.")]
+    assert score_pairs(items, folded)[0].score > score_pairs(items, plain)[0].score
+
+
+def test_relations():
+    assert relation_of("The quota will fall.", "the quota will fall") == "verbatim"
+    assert relation_of('He spoke of "dangerous attempts to seize the grounds".',
+                       'He spoke of "dangerous attempts to conquer the grounds".') == "variant"
+    assert relation_of("The quota will fall by a third.", "Fishing limits are to be cut sharply.") == "paraphrase"
