@@ -32,7 +32,7 @@ OTHER_TITLE = "Other"
 
 @dataclass(frozen=True)
 class GroupOptions:
-    w_paragraph: float = 0.6
+    w_paragraph: float = 1.0
     w_pair: float = 1.0
     stop: float = 0.04
     min_size: int = 3

@@ -22,7 +22,8 @@ Contract of `score_pairs(items, options)`:
   `fuzzy` — rapidfuzz `token_set_ratio` of the term strings (batched through
   `process.cdist`), shifted so that 30 is zero: a set ratio rewards one
   passage containing the other.
-- `base = (1 - w_fuzzy) * (cosine + rare) / 2 + w_fuzzy * fuzzy`, times
+- `base = (1 - w_fuzzy) * ((1 - w_rare) * cosine + w_rare * rare) + w_fuzzy * fuzzy`
+  (both weights default to about a half and a third), times
   `same_voice_bonus` when both passages carry one voice, or
   `opposing_voice_factor` when they carry two different official voices.
 - `score = base + w_neighbour * max(base(prev_a, prev_b), base(next_a, next_b))`:
@@ -67,6 +68,7 @@ class Item:
 class Options:
     threshold: float = 0.45
     prefix: int = 5
+    w_rare: float = 0.5
     w_fuzzy: float = 0.35
     w_neighbour: float = 0.2
     same_voice_bonus: float = 1.25
@@ -105,7 +107,7 @@ def prepare(items: list[Item], options: Options) -> Prepared:
         for word, stem in zip(_surface_words(item.text), norm.words(item.text)):
             if stem in actors or stem in _stops(norm):
                 continue
-            term = stem if stem[0].isdigit() else stem[: options.prefix]
+            term = stem if stem[0].isdigit() or not options.prefix else stem[: options.prefix]
             kept.append(term)
             surface_counts[term][word] += 1
         terms.append(kept)
@@ -200,7 +202,7 @@ def base_scores(prepared: Prepared, options: Options, progress=None) -> dict[tup
             if shared.shape[1] > 2:
                 shared = -np.partition(-shared, 1, axis=1)[:, :2]
             rare = shared.sum(axis=1) / (2 * log_n)
-            lexical = (cosine[ri, hits] + rare) / 2
+            lexical = (1 - options.w_rare) * cosine[ri, hits] + options.w_rare * rare
             value = (1 - options.w_fuzzy) * lexical + options.w_fuzzy * fuzzy[ri, hits]
             c = later[hits]
             same = (voices[c] == voices[r]) & (voices[c] != "")

@@ -1,0 +1,48 @@
+from newsdiff.align.group import GroupOptions, group_exchanges
+from newsdiff.align.score import Item, Options, score_pairs
+
+FISH = ["The fishing quota will be cut by a third, the minister said.",
+        "Fishing quotas are to fall by a third next spring.",
+        "Trawler crews protested against the quota cut in the harbour.",
+        "The quota cut will cost fishing towns thousands of jobs."]
+GAS = ["The gas pipeline will close for repairs in June.",
+       "Repairs will shut the pipeline for a month from June.",
+       "Gas prices rose after the pipeline closure was announced.",
+       "Households face higher gas bills during the pipeline repairs."]
+
+
+def items():
+    out, next_id = [], 1
+    for article in range(4):
+        for text in (FISH[article], GAS[article]):
+            out.append(Item(next_id, article, text, position=next_id))
+            next_id += 1
+    return out
+
+
+def test_every_passage_lands_in_exactly_one_group_and_topics_separate():
+    its = items()
+    groups = group_exchanges(its, score_pairs(its, Options()), Options(), GroupOptions(min_size=2))
+    assert sorted(i for g in groups for i in g.items) == [i.id for i in its]
+    fish = {i.id for i in its if "quota" in i.text}
+    assert any(set(g.items) == fish for g in groups)
+    titles = " ".join(g.title for g in groups)
+    assert "quota" in titles and "pipeline" in titles
+
+
+def test_grouping_is_deterministic():
+    its = items()
+    pairs = score_pairs(its, Options())
+    assert group_exchanges(its, pairs) == group_exchanges(list(its), list(pairs))
+
+
+def test_a_passage_like_no_other_goes_to_other():
+    its = items() + [Item(99, 9, "Zebras migrate across the Serengeti plains each year.")]
+    groups = group_exchanges(its, score_pairs(its, Options()), Options(), GroupOptions(min_size=2))
+    other = [g for g in groups if g.is_other]
+    assert other and 99 in other[0].items and other[0].title == "Other"
+
+
+def test_a_single_passage_is_one_group():
+    [group] = group_exchanges([Item(1, 1, "The quota will fall.")], [])
+    assert group.items == (1,)
