@@ -34,6 +34,8 @@ from .models import AlignedPair, AlignmentJob, Exchange, Passage, Story
 from .text import cues
 
 METHOD = "lexical-1"
+# Attribution rules (text.attribute) that mark a passage as outsiders' commentary.
+COMMENTARY_RULES = {"cue:analyst", "cue:former", "cue:third-party", "cue:unlisted-person"}
 
 
 class JobAlreadyActive(RuntimeError):
@@ -121,7 +123,7 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         )
         items = [
             Item(p.pk, p.article_id, p.text, p.voice.slug if p.voice else "", p.kind, p.position,
-                 bool(p.voice and p.voice.is_default))
+                 bool(p.voice and p.voice.is_default), p.voice_rule in COMMENTARY_RULES)
             for p in passages
         ]
         sentences = [i for i in items if i.kind == "sentence"]

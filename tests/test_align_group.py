@@ -46,3 +46,17 @@ def test_a_passage_like_no_other_goes_to_other():
 def test_a_single_passage_is_one_group():
     [group] = group_exchanges([Item(1, 1, "The quota will fall.")], [])
     assert group.items == (1,)
+
+
+def test_outsiders_commentary_leans_towards_a_row_of_its_own():
+    its = items()
+    comment = [Item(50 + k, k, text, commentary=True, position=50 + k) for k, text in enumerate([
+        "The analyst said the policy would be hard to sustain.",
+        "A former envoy said the move looked rushed.",
+        "Experts doubted the plan would last.",
+    ])]
+    everything = its + comment
+    with_flag = group_exchanges(everything, [], Options(), GroupOptions(min_size=2, w_commentary=3.0))
+    without = group_exchanges(everything, [], Options(), GroupOptions(min_size=2, w_commentary=0.0))
+    together = lambda groups: max(len({c.id for c in comment} & set(g.items)) for g in groups)
+    assert together(with_flag) == 3 > together(without)

@@ -8,8 +8,11 @@ Contract of `group_exchanges(items, pairs, options)`:
   are returned largest first, each with a title of its most distinctive terms.
 - Similarity of two passages: the cosine of their tf-idf vectors, each
   smoothed with the mean vector of its paragraph (a paragraph stays on one
-  topic more often than a sentence says so), plus `w_pair` times their pair
-  score from `score_pairs` (two outlets relaying one claim belong together).
+  topic more often than a sentence says so) and given a `w_commentary`
+  dimension when outsiders say it (analysts, former officials, third
+  parties: their assessments form a row of their own), plus `w_pair` times
+  their pair score from `score_pairs` (two outlets relaying one claim belong
+  together).
 - Average-linkage agglomeration (scipy) merges groups while their mean
   similarity stays above `stop`; groups smaller than `min_size` then join the
   group they are most similar to, or, when nothing is similar enough, an
@@ -33,6 +36,7 @@ OTHER_TITLE = "Other"
 @dataclass(frozen=True)
 class GroupOptions:
     w_paragraph: float = 1.0
+    w_commentary: float = 0.3
     w_pair: float = 1.0
     stop: float = 0.04
     min_size: int = 3
@@ -55,7 +59,9 @@ def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options
     n = len(items)
     if n == 1:
         return [Group((items[0].id,), _title(prepared, [0], group_options.title_terms))]
-    vectors = _paragraph_smoothed(prepared.matrix, items, paragraphs or {}, group_options.w_paragraph)
+    commentary = np.array([[group_options.w_commentary * item.commentary] for item in items], dtype=np.float32)
+    vectors = _paragraph_smoothed(np.hstack([prepared.matrix, commentary]), items, paragraphs or {},
+                                  group_options.w_paragraph)
     similarity = vectors @ vectors.T
     row = {item.id: r for r, item in enumerate(items)}
     for p in pairs:

@@ -62,6 +62,7 @@ class Item:
     kind: str = "sentence"
     position: int = 0
     default_voice: bool = False
+    commentary: bool = False  # said by an analyst, a former official or a third party
 
 
 @dataclass(frozen=True)
