@@ -51,12 +51,15 @@ def test_a_single_passage_is_one_group():
 def test_outsiders_commentary_leans_towards_a_row_of_its_own():
     its = items()
     comment = [Item(50 + k, k, text, commentary=True, position=50 + k) for k, text in enumerate([
-        "The analyst said the policy would be hard to sustain.",
-        "A former envoy said the move looked rushed.",
-        "Experts doubted the plan would last.",
+        "An analyst said the fishing quota cut would be hard to sustain.",
+        "A former envoy said the gas pipeline repairs looked rushed.",
+        "Experts doubted the quota plan would last.",
     ])]
     everything = its + comment
-    with_flag = group_exchanges(everything, [], Options(), GroupOptions(min_size=2, w_commentary=3.0))
-    without = group_exchanges(everything, [], Options(), GroupOptions(min_size=2, w_commentary=0.0))
-    together = lambda groups: max(len({c.id for c in comment} & set(g.items)) for g in groups)
-    assert together(with_flag) == 3 > together(without)
+    ids = {c.id for c in comment}
+
+    def gathered(groups):
+        return max(len(ids & set(g.items)) for g in groups)
+
+    assert gathered(group_exchanges(everything, [], Options(), GroupOptions(min_size=2, w_commentary=0.0))) < 3
+    assert gathered(group_exchanges(everything, [], Options(), GroupOptions(min_size=2, w_commentary=3.0))) == 3
