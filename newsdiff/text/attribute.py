@@ -125,6 +125,13 @@ _NAME = re.compile(r"(?:[A-Z][a-z]?['’]?)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,},[^-–—]{0,40}?(?:--|—|–)\s*")
 _QUOTED_AS = re.compile(r"^\s+(?P<subject>.{1,120}?)\s+as\s+(?:saying|telling|stating|writing)\b")
 _PARTICIPLE_AFTER_COMMA = re.compile(r",\s*(?:\w+ly\s+|instead\s+|also\s+|while\s+)?$")
+# What may follow a sentence-final attribution: nothing, a few words ("told reporters"), or an
+# adverbial ("in a statement after the call", ", quoted by TASS") -- not a clause of content.
+_ADVERBIAL_TAIL = re.compile(
+    rf"^\s*(?:[.!?]?\s*$|(?:\S+\s+){{0,2}}\S+[.!?]\s*$|[,;]|(?:{_alternation(cues.SUBJECT_PREPOSITIONS)}|"
+    rf"late|earlier|later|today|yesterday|while|as|after|before|during)\b(?:\s+\S+){{0,12}}\s*[.!?]?\s*$)",
+    re.IGNORECASE,
+)
 _APPOSITION = re.compile(r"^\s*(?:\w+ing\b|\w+ed\b|an?\s|the\s|who\s|now\s)", re.IGNORECASE)
 _GAZETTEER = {country: _term(names) for country, names in cues.GAZETTEER.items()}
 _NEUTRAL_BLOCS = {"european_union", "nato", "united_nations"}
@@ -220,7 +227,11 @@ def _person_name(segment: str, lex: _Lexicon) -> str | None:
     """The last run of two or more capitalised words that is not a title, place or outlet."""
     best = None
     for run in re.finditer(r"(?:[A-Z][\w'’.-]*\s+){1,5}[A-Z][\w'’-]*", segment):
-        words = [w for w in run.group().split() if w.lower().strip(".") not in cues.TITLE_WORDS]
+        words = run.group().split()
+        orgs = [k for k, w in enumerate(words) if w.lower().strip(".,") in cues.ORGANISATION_WORDS]
+        if orgs:  # "Brookings Institution Michael Doe": the person follows the organisation
+            words = words[orgs[-1] + 1:]
+        words = [w for w in words if w.lower().strip(".") not in cues.TITLE_WORDS]
         while words and any(p.fullmatch(words[0]) for p in _GAZETTEER.values()):
             words.pop(0)
         if len(words) < 2 or not all(_NAME.fullmatch(re.sub(r"['’]s$", "", w)) for w in words):
@@ -405,8 +416,8 @@ def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> list[_Frame
             continue  # "..., adding that": the frame before it speaks
         resolution = None
         if verb in ("according to", "quoted by"):
-            subject, apposition = _subject_after(masked, cue.end())
-            resolution = _resolve(subject, apposition, lex, ctx)
+            subject, _ = _subject_after(masked, cue.end())
+            resolution = _resolve(subject, subject, lex, ctx)  # the source only, not the sentence after it
             if verb == "quoted by" and (resolution is None or resolution.kind != "voice"):
                 resolution = _Resolution("transparent", rule="media")
         elif verb in _RELAY and (quoted := _QUOTED_AS.match(masked[cue.end():])):
@@ -429,8 +440,7 @@ def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> list[_Frame
         trailing = (
             verb in _TRAILING_VERBS
             and bool(re.search(r"[,”\"]\s*[^,”\"]{0,80}$", before))
-            and not re.search(r"(?<![\w])that(?![\w])", rest)
-            and len(rest.split()) <= 15
+            and _ADVERBIAL_TAIL.match(rest) is not None
         )
         frames.append(_Frame(cue.start(), resolution, trailing))
     return frames

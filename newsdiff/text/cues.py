@@ -37,8 +37,9 @@ SPEECH_VERBS = _forms(
     "stated", "stating", "observe|s|d", "remark|s|ed", "estimate|s|d", "agree|s|d",
 ) + [
     "pointed out", "points out", "point out", "made clear", "makes clear", "make clear", "making clear",
-    "laid out", "lays out", "lay out", "called for", "calls for", "call for", "calling for", "called on",
-    "calls on", "call on", "summed up", "sums up", "raised concerns", "raises concerns", "raised concern",
+    # Inflected forms only: a bare "call for"/"call on" is as often the noun ("a phone call on trade").
+    "laid out", "lays out", "lay out", "called for", "calls for", "calling for", "called on",
+    "calls on", "summed up", "sums up", "raised concerns", "raises concerns", "raised concern",
     "went on to", "goes on to", "spoke clearly", "according to", "quoted by",
 ]
 
@@ -103,7 +104,17 @@ PRONOUNS_INSTITUTION = ["it"]
 BOTH_SIDES = [
     "the two leaders", "both leaders", "the two presidents", "both presidents", "the two sides",
     "both sides", "the leaders", "the two", "the pair", "the two men", "both countries", "the two countries",
+    "both governments", "the two governments", "both capitals", "the two capitals",
 ]
+
+# Words that make a run of capitalised words an organisation or a thing, not a person.
+ORGANISATION_WORDS = {
+    "institute", "institution", "university", "college", "center", "centre", "foundation", "council",
+    "endowment", "corporation", "company", "agency", "ministry", "department", "committee", "party",
+    "times", "news", "post", "press", "group", "bank", "fund", "forum", "association", "union", "office",
+    "service", "war", "treaty", "agreement", "agreements", "organization", "organisation", "alliance",
+    "house", "street", "square", "sea", "ocean", "river", "airport", "program", "programme", "summit",
+}
 
 # Title words stripped from a detected name ("French President Emmanuel Macron" -> "Emmanuel Macron").
 TITLE_WORDS = {
