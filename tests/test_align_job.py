@@ -144,3 +144,18 @@ def test_the_align_command_reports_counts_and_exits_non_zero_on_errors(story, ca
     AlignmentJob.objects.create(story=story, status="queued")
     with pytest.raises(CommandError, match="already queued"):
         call_command("align", SLUG)
+
+
+def test_ingest_aligns_a_new_story_and_can_be_told_not_to(make_story, capsys):
+    call_command("ingest", str(SEED_STORY))
+    assert "aligned: " in capsys.readouterr().out
+    assert AlignedPair.objects.exists() and Exchange.objects.exists()
+    Story.objects.all().delete()
+    call_command("ingest", str(SEED_STORY), "--no-align")
+    assert not AlignedPair.objects.exists()
+
+
+def test_an_unchanged_re_ingest_does_not_re_align(story, capsys):
+    call_command("ingest", str(SEED_STORY))
+    assert "aligned" not in capsys.readouterr().out
+    assert not AlignmentJob.objects.exists()

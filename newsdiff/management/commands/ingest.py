@@ -1,16 +1,20 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from newsdiff.ingest import FAILED, ingest_story
+from newsdiff.ingest import CREATED, FAILED, UPDATED, ingest_story
+from newsdiff.jobs import JobAlreadyActive, start_alignment
+from newsdiff.models import AlignmentJob
 from newsdiff.storyfile import StoryFileError
 
 
 class Command(BaseCommand):
-    help = "Create or update a story from its folder (story.toml and article files)."
+    help = "Create or update a story from its folder (story.toml and article files), then align it."
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="a story.toml file or the folder holding it")
+        parser.add_argument("--no-align", action="store_true",
+                            help="do not start an alignment job when articles were created or updated")
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, no_align, **options):
         try:
             report = ingest_story(path)
         except StoryFileError as e:
@@ -21,5 +25,22 @@ class Command(BaseCommand):
             line = f"{r.outcome:9} {r.source}" + (f": {r.message}" if r.message else "")
             self.stdout.write(self.style.ERROR(line) if r.outcome == FAILED else line)
         self.stdout.write(f"{report.story.slug}: {report.summary()}")
+        if not no_align and (report.count(CREATED) or report.count(UPDATED)):
+            self._align(report.story)
         if report.failed:
             raise CommandError(f"{len(report.failed)} of {len(report.results)} article files failed")
+
+    def _align(self, story):
+        try:
+            job = start_alignment(story)
+        except JobAlreadyActive as e:
+            self.stderr.write(self.style.WARNING(f"not aligned now: {e}"))
+            return
+        job.refresh_from_db()
+        if job.status == AlignmentJob.Status.SUCCEEDED:
+            self.stdout.write(f"aligned: {job.pairs_created + job.pairs_updated + job.pairs_kept} pairs, "
+                              f"{story.exchanges.count()} exchanges")
+        elif job.status == AlignmentJob.Status.FAILED:
+            self.stderr.write(self.style.ERROR(f"alignment failed: {job.error.splitlines()[0]}"))
+        else:
+            self.stdout.write(f"alignment job {job.pk} {job.status} (run a worker: manage.py db_worker)")
