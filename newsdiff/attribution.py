@@ -41,9 +41,11 @@ def attribute_article(article: Article, roster: Roster | None = None) -> int:
             if result.speaker:
                 speaker = speakers.get(result.speaker)
                 if speaker is None:
+                    # In the default voice until an editor maps them; the passage's voice already
+                    # reflects what the text says of them ("Chinese Vice Premier ...").
                     speaker = Speaker.objects.create(
                         story=story, name=result.speaker, origin=Speaker.Origin.DETECTED,
-                        voice=voices.get(result.speaker_voice or "") or voices[roster.default],
+                        voice=voices[roster.default],
                     )
                     speakers[speaker.name] = speaker
             new = (voices[result.voice].pk, speaker.pk if speaker else None, result.rule)

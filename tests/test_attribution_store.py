@@ -70,3 +70,10 @@ def test_attribute_names_an_unknown_story():
 
     with pytest.raises(CommandError, match="no story 'nope'"):
         call_command("attribute", "nope")
+
+
+def test_a_titled_official_nobody_listed_is_stored_in_the_default_voice_for_editors_to_map(make_story):
+    ingest_story(make_story({"a.txt": "Talks\n\nEast Deputy Minister Olga Serova said the deal was fair.\n"}))
+    serova = Speaker.objects.get(name="Olga Serova")
+    assert (serova.origin, serova.voice.slug) == ("detected", "press")
+    assert Passage.objects.get(text__contains="Serova").voice.slug == "east"  # what the text says of her

@@ -232,8 +232,9 @@ def _person_name(segment: str, lex: _Lexicon) -> str | None:
         if orgs:  # "Brookings Institution Michael Doe": the person follows the organisation
             words = words[orgs[-1] + 1:]
         words = [w for w in words if w.lower().strip(".") not in cues.TITLE_WORDS]
-        while words and any(p.fullmatch(words[0]) for p in _GAZETTEER.values()):
-            words.pop(0)
+        while words and (any(p.fullmatch(words[0]) for p in _GAZETTEER.values())
+                         or any(p.fullmatch(words[0]) for p, _ in lex.institutions)):
+            words.pop(0)  # "Russian ...", "East ...": the side, not the name
         if len(words) < 2 or not all(_NAME.fullmatch(re.sub(r"['’]s$", "", w)) for w in words):
             continue
         name = " ".join(words)
@@ -291,8 +292,8 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
         return _Resolution("press", lex.default, rule="both-sides")
     if voices:
         voice, rule = next(iter(voices.items()))
-        if rule == "country" and not speaker and name and not person:
-            return _new_person(name, voice, "title", lex, ctx)
+        if rule in ("country", "institution") and not speaker and name and not person:
+            return _new_person(name, voice, "title", lex, ctx)  # "East Deputy Minister Olga Serova"
         definite_one = lower.startswith("the ") and not lower.endswith("s")
         if rule == "country" and not speaker and definite_one and _ROLE_WORD.search(s) and ctx.last_person:
             if ctx.last_person[1] == voice:  # "the Russian presidential aide", just named
