@@ -11,7 +11,7 @@ scorer runs on stories this repository has never seen.
 import json
 import os
 import sys
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +26,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 import score as gold_score  # noqa: E402
-from newsdiff.align.score import Item, Options, score_pairs  # noqa: E402
+from newsdiff.align.score import Item, score_pairs  # noqa: E402
 from newsdiff.export import story_export  # noqa: E402
 from newsdiff.ingest import ingest_story  # noqa: E402
 from newsdiff.jobs import story_options  # noqa: E402

@@ -34,7 +34,7 @@ def attribute_article(article: Article, roster: Roster | None = None) -> int:
     results = attribute([PassageText(p.text, p.paragraph, p.kind) for p in passages], roster)
     changed = []
     with transaction.atomic():
-        for passage, result in zip(passages, results):
+        for passage, result in zip(passages, results, strict=True):
             if passage.voice_decided_by == Passage.DecidedBy.EDITOR:
                 continue
             speaker = None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 import traceback
+from contextlib import contextmanager
 from collections import Counter, defaultdict
 from dataclasses import asdict
 
@@ -101,15 +102,13 @@ def run_alignment(job_id: int, progress=None) -> AlignmentJob:
     return job
 
 
-def _phase(timings, name):
-    class Timer:
-        def __enter__(self):
-            self.start = time.perf_counter()
-
-        def __exit__(self, *exc):
-            timings[name] = round(time.perf_counter() - self.start, 3)
-
-    return Timer()
+@contextmanager
+def _phase(timings: dict, name: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = round(time.perf_counter() - start, 3)
 
 
 def _run(job: AlignmentJob, timings: dict, progress) -> None:

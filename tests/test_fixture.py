@@ -1,7 +1,6 @@
 """The demo fixture and the seed story folder are two paths to the same data."""
 import json
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .text import Normaliser, quoted_spans
+from .text import Normaliser, is_content, quoted_spans
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,8 @@ def prepare(items: list[Item], options: Options) -> Prepared:
     terms, surface_counts = [], defaultdict(Counter)
     for item in items:
         kept = []
-        for word, stem in zip(_surface_words(item.text), norm.words(item.text)):
-            if stem in actors or stem in _stops(norm):
+        for word, stem in norm.tokens(item.text):
+            if stem in actors or not is_content(stem):
                 continue
             term = stem if stem[0].isdigit() or not options.prefix else stem[: options.prefix]
             kept.append(term)
@@ -125,20 +125,6 @@ def prepare(items: list[Item], options: Options) -> Prepared:
     matrix /= np.where(norms > 0, norms, 1)
     surface = {t: c.most_common(1)[0][0] for t, c in surface_counts.items()}
     return Prepared(items, terms, idf, matrix, vocabulary, surface)
-
-
-def _surface_words(text: str) -> list[str]:
-    """The words of a text as written, aligned one to one with `Normaliser.words`."""
-    from .text import _QUOTES, _WORD
-
-    lowered = text.translate(_QUOTES).lower().replace("'s ", " ").replace("-", " ")
-    return [w.split("'")[0] for w in _WORD.findall(lowered)]
-
-
-def _stops(norm: Normaliser) -> frozenset[str]:
-    from .text import _speech_stems, _stopword_stems
-
-    return _stopword_stems() | _speech_stems()
 
 
 def score_pairs(items: list[Item], options: Options = Options(), prepared: Prepared | None = None,

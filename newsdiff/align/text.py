@@ -58,24 +58,30 @@ class Normaliser:
                 for word in spelling.lower().translate(_QUOTES).split():
                     self._alias[_stem_word(word)] = canonical
 
-    def words(self, text: str) -> list[str]:
-        """Every word, stemmed and alias-folded, stopwords kept (for wording comparisons)."""
+    def tokens(self, text: str) -> list[tuple[str, str]]:
+        """(word as written, lower-cased; its stem, alias-folded) for every word of a text."""
         text = text.translate(_QUOTES).lower().replace("'s ", " ").replace("-", " ")
         out = []
         for w in _WORD.findall(text):
             if w[0].isdigit():
-                out.append(w.replace(",", "").rstrip("."))
+                out.append((w, w.replace(",", "").rstrip(".")))
             else:
                 w = w.split("'")[0]
                 stem = _stem_word(w)
-                out.append(self._alias.get(stem, stem))
+                out.append((w, self._alias.get(stem, stem)))
         return out
+
+    def words(self, text: str) -> list[str]:
+        """Every word, stemmed and alias-folded, stopwords kept (for wording comparisons)."""
+        return [stem for _, stem in self.tokens(text)]
 
     def terms(self, text: str) -> list[str]:
         """Content terms: words() without stopwords and reporting verbs."""
-        speech = _speech_stems()
-        stops = _stopword_stems()
-        return [w for w in self.words(text) if w not in stops and w not in speech]
+        return [w for w in self.words(text) if is_content(w)]
+
+
+def is_content(stem: str) -> bool:
+    return stem not in _stopword_stems() and stem not in _speech_stems()
 
 
 @functools.cache

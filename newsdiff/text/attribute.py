@@ -429,7 +429,7 @@ def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> list[_Frame
                 subject, apposition = _subject_after(masked, cue.end())
                 resolution = _resolve(subject, apposition, lex, ctx)
             else:
-                for n, piece in enumerate(pieces):
+                for piece in pieces:
                     resolution = _resolve(piece, " ".join(reversed(pieces)), lex, ctx)
                     if resolution is not None or not _APPOSITION.match(piece):
                         break  # look past a piece only when it is an aside: "X, using examples, explained"

@@ -127,7 +127,7 @@ TITLE_WORDS = {
     "queen", "his", "her", "its", "their", "our", "in", "a", "an", "and", "of", "by", "on", "at", "for",
     "with", "ahead", "before", "after", "during", "later", "earlier", "today", "tuesday", "monday",
     "wednesday", "thursday", "friday", "saturday", "sunday", "according", "moreover", "however", "meanwhile",
-    "also", "but", "when", "while", "asked", "said", "told", "intelligence", "service", "foreign",
+    "also", "but", "when", "while", "asked", "said", "told", "intelligence", "service",
 }
 
 # Prepositions that end a subject's head: "Sullivan during a briefing on Tuesday said".
