@@ -5,21 +5,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from .export import story_export, voice_shares, write_pairs_csv
-from .models import Article, Passage, Story
-
-PALETTE_SIZE = 6  # colour classes voice-c0 .. voice-c5 in newsdiff.css
-
-
-def voice_legend(story: Story) -> list[dict]:
-    """The story's voices in column order, each with its colour class (the default voice is grey)."""
-    legend = []
-    official = 0
-    for voice in story.voices.order_by("position"):
-        colour = "voice-default" if voice.is_default else f"voice-c{official % PALETTE_SIZE}"
-        official += not voice.is_default
-        legend.append({"slug": voice.slug, "name": voice.name, "colour": colour, "pk": voice.pk})
-    return legend
+from .export import story_export, write_pairs_csv
+from .models import Article, Story
+from .selectors import voice_bars, voice_legend
 
 
 @require_GET
@@ -38,16 +26,9 @@ def story_detail(request, slug):
         .order_by("source")
     )
     legend = voice_legend(story)
-    slug_of = {v["pk"]: v["slug"] for v in legend}
-    words = Passage.objects.filter(article__story=story).values_list("article_id", "voice_id", "text")
-    shares = voice_shares([(a, slug_of.get(v), t) for a, v, t in words], [v["slug"] for v in legend])
+    bars = voice_bars(story, legend)
     for article in articles:
-        share = shares.get(article.pk, {})
-        article.voice_bar = [
-            {**v, "share": share.get(v["slug"], 0), "percent": round(100 * share.get(v["slug"], 0))}
-            for v in legend
-            if share.get(v["slug"])
-        ]
+        article.voice_bar = bars.get(article.pk, [])
     return render(request, "newsdiff/story_detail.html", {"story": story, "articles": articles, "legend": legend})
 
 

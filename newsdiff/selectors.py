@@ -1,0 +1,28 @@
+"""Reads the pages share: each a fixed number of queries whatever the story's size."""
+from .export import voice_shares
+from .models import Passage, Story
+
+PALETTE_SIZE = 6  # colour classes voice-c0 .. voice-c5 in newsdiff.css
+
+
+def voice_legend(story: Story) -> list[dict]:
+    """The story's voices in column order, each with its colour class (the default voice is grey)."""
+    legend = []
+    official = 0
+    for voice in story.voices.order_by("position"):
+        colour = "voice-default" if voice.is_default else f"voice-c{official % PALETTE_SIZE}"
+        official += not voice.is_default
+        legend.append({"slug": voice.slug, "name": voice.name, "colour": colour, "pk": voice.pk})
+    return legend
+
+
+def voice_bars(story: Story, legend: list[dict]) -> dict[int, list[dict]]:
+    """Per article id, its share of words in each voice that speaks in it, in column order."""
+    slug_of = {v["pk"]: v["slug"] for v in legend}
+    words = Passage.objects.filter(article__story=story).values_list("article_id", "voice_id", "text")
+    shares = voice_shares([(a, slug_of.get(v), t) for a, v, t in words], [v["slug"] for v in legend])
+    return {
+        article_id: [{**v, "share": share[v["slug"]], "percent": round(100 * share[v["slug"]])}
+                     for v in legend if share.get(v["slug"])]
+        for article_id, share in shares.items()
+    }
