@@ -30,6 +30,9 @@ def sentences(text: str) -> list[str]:
          ["The U.N. Security Council met on Nov. 27.", "It adjourned."]),
         ("“They will stay,” he said. “For them it is important.”",
          ["“They will stay,” he said.", "“For them it is important.”"]),
+        ("The call began at 5:07 p.m. Moscow time and ended at 7 p.m., officials said.",
+         ["The call began at 5:07 p.m. Moscow time and ended at 7 p.m., officials said."]),
+        ("They met at 5 p.m. The talks ran late.", ["They met at 5 p.m.", "The talks ran late."]),
     ],
 )
 def test_it_splits_tricky_news_sentences(text, expected):

@@ -84,14 +84,20 @@ def _cover(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _join_wordless(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A span with no word character (a stray closing quote) joins the sentence before it."""
+    """Rejoin what is not a sentence of its own: a span with no word character (a stray
+    closing quote), or a time zone after "a.m."/"p.m." ("at 5 p.m. | Moscow time, ...")."""
     out: list[tuple[int, int]] = []
     for start, end in spans:
-        if out and not _WORD_CHAR.search(text, start, end):
+        if out and (not _WORD_CHAR.search(text, start, end)
+                    or (_CLOCK_END.search(text, out[-1][0], out[-1][1]) and _TIME_ZONE.match(text, start))):
             out[-1] = (out[-1][0], end)
         else:
             out.append((start, end))
     return out
+
+
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$")
+_TIME_ZONE = re.compile(r"(?:[A-Z][a-z]+ time\b|local time\b|(?:GMT|UTC|EST|EDT|CET|CEST|BST|PST|PDT|MSK)\b)")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
