@@ -8,6 +8,7 @@ from django.db import transaction
 
 from .ingest import ingest_story
 from .models import Article, Outlet, Passage, Speaker, Story, Voice
+from .storyfile import load_story
 
 # Timestamps would make every rebuild differ, and loaddata saves raw (it does not fill them in):
 # they are pinned to the story's date so the fixture is a pure function of the folder.
@@ -43,8 +44,6 @@ def story_fixture(path) -> str:
 
 
 def _ingest_fresh(path) -> str:
-    from .storyfile import load_story
-
     Story.objects.filter(slug=load_story(path).slug).delete()
     report = ingest_story(path)
     if report.failed:

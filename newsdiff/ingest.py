@@ -13,9 +13,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .attribution import attribute_article
+from .attribution import attribute_article, roster_for
 from .models import Article, Outlet, Passage, Speaker, Story, Voice
 from .storyfile import ArticleSpec, StorySpec, load_story
+from .text.attribute import Roster
 from .text.clean import CleanArticle, TextError, clean_article, decode_bytes
 from .text.segment import Segment, segment
 
@@ -142,7 +143,7 @@ def _same_passages(article: Article, segments: tuple[Segment, ...]) -> bool:
     return stored == [(s.start, s.end, s.paragraph, PASSAGE_KINDS[s.kind]) for s in segments]
 
 
-def store_article(story: Story, prepared: PreparedArticle) -> ArticleResult:
+def store_article(story: Story, prepared: PreparedArticle, roster: Roster | None = None) -> ArticleResult:
     """Write one article and its passages atomically; unchanged input writes nothing."""
     source = prepared.spec.source
     duplicate = (
@@ -166,7 +167,7 @@ def store_article(story: Story, prepared: PreparedArticle) -> ArticleResult:
         if article is None:
             article = Article.objects.create(story=story, source=source, **fields)
             _create_passages(article, prepared.segments, story.default_voice)
-            attribute_article(article)
+            attribute_article(article, roster)
             message = f"{len(prepared.segments)} passages" + _encoding_note(prepared)
             return ArticleResult(source, CREATED, message, article.pk)
 
@@ -181,7 +182,7 @@ def store_article(story: Story, prepared: PreparedArticle) -> ArticleResult:
             editor_voices = _editor_voices(article)
             article.passages.all().delete()
             _create_passages(article, prepared.segments, story.default_voice, editor_voices)
-            attribute_article(article)
+            attribute_article(article, roster)
         return ArticleResult(source, UPDATED, ", ".join(changed) + _encoding_note(prepared), article.pk)
 
 
@@ -226,6 +227,7 @@ def ingest_story(path: Path | str, *, max_bytes: int | None = None) -> IngestRep
             prepared.append(ArticleResult(article_spec.source, FAILED, str(e)))
     story, warnings = sync_story(spec)
     report = IngestReport(story=story, warnings=warnings)
+    roster = roster_for(story)  # story-wide: built once, not per article
     for item in prepared:
-        report.results.append(item if isinstance(item, ArticleResult) else store_article(story, item))
+        report.results.append(item if isinstance(item, ArticleResult) else store_article(story, item, roster))
     return report

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import time
 import traceback
-from contextlib import contextmanager
 from collections import Counter, defaultdict
-from dataclasses import asdict
+from contextlib import contextmanager
+from dataclasses import replace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -52,9 +52,7 @@ def story_options(story: Story, threshold: float | None = None) -> Options:
     actors += [s.name for s in story.speakers.all()]
     aliases = tuple(tuple(group) for group in story.options.get("aliases", []))
     options = Options(aliases=aliases, actor_words=tuple(actors))
-    if threshold is not None:
-        options = Options(**{**asdict(options), "threshold": threshold})
-    return options
+    return options if threshold is None else replace(options, threshold=threshold)
 
 
 def start_alignment(story: Story, *, threshold: float | None = None, enqueue: bool = True) -> AlignmentJob:
