@@ -7,7 +7,9 @@ app_name = "newsdiff"
 
 story_patterns = [
     path("", views.story_detail, name="story"),
+    path("coverage/", views.story_coverage, name="coverage"),
     path("articles/<int:article_id>/", views.article_detail, name="article"),
+    path("passages/<int:passage_id>/", views.passage_detail, name="passage"),
     path("export.<str:fmt>", views.story_download, name="export"),
 ]
 

@@ -4,10 +4,28 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from .export import story_export, write_pairs_csv
-from .models import Article, Story
-from .selectors import voice_bars, voice_legend
+from .filters import StoryFilterForm
+from .models import Article, Passage, Story
+from .parallel import coverage, drilldown, parallel_grid, story_articles
+from .selectors import voice_legend
+
+
+def _fragment(request, template: str, partial: str) -> str:
+    """The whole page, or only `partial` when htmx asks for it (but not when it restores history)."""
+    if request.htmx and not request.htmx.history_restore_request:
+        return f"{template}#{partial}"
+    return template
+
+
+def _filter_form(request, legend: list[dict], outlets: list[tuple[int, str]]) -> StoryFilterForm:
+    return StoryFilterForm(request.GET, outlets=outlets, voices=[(v["slug"], v["name"]) for v in legend])
+
+
+def _outlets(articles) -> list[tuple[int, str]]:
+    return sorted({(a.outlet_id, a.outlet.name) for a in articles}, key=lambda o: o[1].casefold())
 
 
 @require_GET
@@ -17,19 +35,48 @@ def story_list(request):
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def story_detail(request, slug):
     story = get_object_or_404(Story, slug=slug)
-    articles = list(
-        Article.objects.filter(story=story)
-        .select_related("outlet")
-        .annotate(n_passages=Count("passages"))
-        .order_by("source")
-    )
     legend = voice_legend(story)
-    bars = voice_bars(story, legend)
-    for article in articles:
-        article.voice_bar = bars.get(article.pk, [])
-    return render(request, "newsdiff/story_detail.html", {"story": story, "articles": articles, "legend": legend})
+    articles = story_articles(story, legend)
+    form = _filter_form(request, legend, _outlets(articles))
+    filters = form.filters()
+    grid = parallel_grid(story, filters, legend, articles)
+    context = {"story": story, "articles": articles, "legend": legend, "form": form, "filters": filters,
+               "grid": grid, "query": request.GET.urlencode()}
+    return render(request, _fragment(request, "newsdiff/story_detail.html", "grid"), context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def passage_detail(request, slug, passage_id):
+    passage = get_object_or_404(
+        Passage.objects.select_related("article__story", "article__outlet", "voice", "speaker", "exchange"),
+        pk=passage_id, article__story__slug=slug,
+    )
+    story = passage.article.story
+    legend = voice_legend(story)
+    articles = Article.objects.filter(story=story).select_related("outlet").only("outlet__name", "story_id")
+    filters = _filter_form(request, legend, _outlets(articles)).filters()
+    context = {
+        "story": story, "passage": passage, "legend": legend,
+        "voice": next((v for v in legend if v["pk"] == passage.voice_id), {}),
+        "counterparts": drilldown(passage, filters, legend), "filters": filters,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, _fragment(request, "newsdiff/passage_detail.html", "drilldown"), context)
+
+
+@require_GET
+def story_coverage(request, slug):
+    story = get_object_or_404(Story, slug=slug)
+    legend = voice_legend(story)
+    articles = story_articles(story, legend)
+    filters = _filter_form(request, legend, _outlets(articles)).filters()
+    context = {"story": story, "legend": legend, "coverage": coverage(story, filters, articles),
+               "query": request.GET.urlencode()}
+    return render(request, "newsdiff/coverage.html", context)
 
 
 @require_GET

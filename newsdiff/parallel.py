@@ -1,0 +1,250 @@
+"""What the researcher's pages read: the parallel grid, the drill-down and the coverage matrix.
+
+Each function runs a fixed number of queries whatever the story's size (the
+tests hold them to it) and returns plain objects for the templates; the
+grouping itself is pure code (`align.claims`, `text.diff`).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from .align.claims import claims
+from .filters import Filters
+from .models import AlignedPair, Article, Exchange, Passage, Story
+from .selectors import voice_bars
+from .text.diff import similarity, word_diff
+
+
+@dataclass
+class Column:
+    key: int  # voice id or article id
+    name: str
+    colour: str = ""
+
+
+@dataclass
+class Shown:
+    """A passage as a cell shows it."""
+
+    pk: int
+    text: str
+    kind: str
+    article: Article
+    voice: dict
+    links: int = 0
+
+
+@dataclass
+class Cell:
+    column: Column
+    claims: list[list[Shown]]  # blocks of aligned passages, best-supported first
+
+
+@dataclass
+class Row:
+    exchange: Exchange | None
+    title: str
+    cells: list[Cell]
+    n_passages: int = 0
+    n_outlets: int = 0
+    is_other: bool = False
+
+
+@dataclass
+class Grid:
+    columns: list[Column]
+    rows: list[Row]
+    hidden_rows: int = 0
+    n_passages: int = 0
+    n_pairs: int = 0
+
+
+def story_articles(story: Story, legend: list[dict]) -> list[Article]:
+    """The story's articles with their outlet, passage count and voice-share bar (2 queries)."""
+    articles = list(
+        Article.objects.filter(story=story).select_related("outlet").annotate(n_passages=Count("passages"))
+        .order_by("source")
+    )
+    bars = voice_bars(story, legend)
+    for article in articles:
+        article.voice_bar = bars.get(article.pk, [])
+    return articles
+
+
+def _passages(story: Story, filters: Filters, legend: list[dict]):
+    query = Passage.objects.filter(article__story=story)
+    if filters.outlets:
+        query = query.filter(article__outlet_id__in=filters.outlets)
+    if filters.voices:
+        query = query.filter(voice_id__in=[v["pk"] for v in legend if v["slug"] in filters.voices])
+    if filters.q:
+        query = query.filter(text__icontains=filters.q)
+    return list(query.only("pk", "article_id", "position", "text", "kind", "voice_id", "exchange_id")
+                .order_by("article_id", "position"))
+
+
+def _pairs(story: Story, filters: Filters, visible: set[int] | None = None) -> list[tuple[int, int, float]]:
+    query = AlignedPair.objects.filter(story=story, status__in=filters.statuses)
+    if filters.min_score is not None:
+        query = query.filter(score__gte=filters.min_score)
+    pairs = query.values_list("a_id", "b_id", "score")
+    if visible is None:
+        return list(pairs)
+    return [(a, b, s) for a, b, s in pairs if a in visible and b in visible]
+
+
+def parallel_grid(story: Story, filters: Filters, legend: list[dict], articles: list[Article]) -> Grid:
+    """Rows of exchanges by columns of voices (or outlets); each cell's passages grouped by claim."""
+    article_of = {a.pk: a for a in articles}
+    voice_of = {v["pk"]: v for v in legend}
+    if filters.by == "outlet":
+        columns = [Column(a.pk, a.outlet.name) for a in articles
+                   if not filters.outlets or a.outlet_id in filters.outlets]
+    else:
+        columns = [Column(v["pk"], v["name"], v["colour"]) for v in legend
+                   if not filters.voices or v["slug"] in filters.voices]
+    column_index = {c.key: i for i, c in enumerate(columns)}
+    passages = _passages(story, filters, legend)
+    visible = {p.pk for p in passages}
+    pairs = _pairs(story, filters, visible)
+
+    links, weight = Counter(), Counter()
+    for a, b, score in pairs:
+        links[a] += 1
+        links[b] += 1
+        weight[a] += score
+        weight[b] += score
+    # A claim: passages joined by the shown pairs; it ranks by how many outlets carry it, then by its scores.
+    article_by_passage = {p.pk: p.article_id for p in passages}
+    claim_of: dict[int, int] = {}
+    support: dict[int, tuple[int, float]] = {}
+    for n, members in enumerate(claims((a, b) for a, b, _ in pairs)):
+        claim_of.update(dict.fromkeys(members, n))
+        support[n] = (-len({article_by_passage[p] for p in members}), -sum(weight[p] for p in members))
+
+    exchanges = list(Exchange.objects.filter(story=story).order_by("is_other", "position", "pk"))
+    by_exchange: dict[int | None, list[Passage]] = defaultdict(list)
+    for p in passages:
+        by_exchange[p.exchange_id].append(p)
+    row_sources: list[tuple[Exchange | None, list[Passage]]] = [(e, by_exchange.get(e.pk, [])) for e in exchanges]
+    if by_exchange.get(None):
+        row_sources.append((None, by_exchange[None]))
+
+    rows, hidden = [], 0
+    for exchange, members in row_sources:
+        if not members:
+            hidden += 1
+            continue
+        blocks: list[dict[int, list[Shown]]] = [defaultdict(list) for _ in columns]
+        for p in members:
+            key = p.article_id if filters.by == "outlet" else p.voice_id
+            if key not in column_index:
+                continue
+            shown = Shown(p.pk, p.text, p.kind, article_of[p.article_id],
+                          voice_of.get(p.voice_id, {"name": "", "colour": "voice-default", "slug": ""}),
+                          links[p.pk])
+            blocks[column_index[key]][claim_of.get(p.pk, -p.pk)].append(shown)
+        cells = []
+        for column, cell in zip(columns, blocks):
+            order = sorted(cell, key=lambda n: (support.get(n, (0, 0)), min(s.article.source for s in cell[n]),
+                                                min(s.pk for s in cell[n])))
+            cells.append(Cell(column, [sorted(cell[n], key=lambda s: (s.article.source, s.pk)) for n in order]))
+        rows.append(Row(
+            exchange=exchange,
+            title=exchange.title if exchange else "Not grouped yet (run the alignment job)",
+            cells=cells,
+            n_passages=len(members),
+            n_outlets=len({article_of[p.article_id].outlet_id for p in members}),
+            is_other=bool(exchange and exchange.is_other),
+        ))
+    return Grid(columns, rows, hidden, len(passages), len(pairs))
+
+
+@dataclass
+class Counterpart:
+    """A passage aligned to the one drilled into, read against it."""
+
+    pair: AlignedPair
+    passage: Passage
+    voice: dict
+    diff: list
+    shared: int  # percent of words the two wordings share
+
+
+def drilldown(passage: Passage, filters: Filters, legend: list[dict]) -> list[Counterpart]:
+    """Every passage aligned to `passage` that the filters keep, best score first (1 query)."""
+    query = (
+        AlignedPair.objects.filter(Q(a=passage) | Q(b=passage), status__in=filters.statuses)
+        .select_related("a__article__outlet", "b__article__outlet", "tagged_by")
+        .order_by("-score", "pk")
+    )
+    if filters.min_score is not None:
+        query = query.filter(score__gte=filters.min_score)
+    voice_of = {v["pk"]: v for v in legend}
+    out = []
+    for pair in query:
+        other = pair.b if pair.a_id == passage.pk else pair.a
+        if filters.outlets and other.article.outlet_id not in filters.outlets:
+            continue
+        segments = word_diff(passage.text, other.text)
+        out.append(Counterpart(pair, other, voice_of.get(other.voice_id, {}), segments, round(100 * similarity(segments))))
+    return out
+
+
+@dataclass
+class CoverageRow:
+    exchange: Exchange | None
+    title: str
+    cells: list[dict]  # per article: count and shade
+    total: int = 0
+
+
+@dataclass
+class CoveredClaim:
+    example: Passage
+    carried_by: list[Article]
+    missing: list[Article]
+    size: int = 0
+
+
+@dataclass
+class Coverage:
+    articles: list[Article]
+    rows: list[CoverageRow] = field(default_factory=list)
+    claims: list[CoveredClaim] = field(default_factory=list)
+
+
+def coverage(story: Story, filters: Filters, articles: list[Article]) -> Coverage:
+    """Exchanges by outlets (passage counts; an empty cell is an omission) and which outlets carried each claim."""
+    passages = {p.pk: p for p in Passage.objects.filter(article__story=story, kind=Passage.Kind.SENTENCE)
+                .only("pk", "article_id", "position", "text", "exchange_id", "voice_id")}
+    counts = Counter((p.exchange_id, p.article_id) for p in passages.values())
+    exchanges = list(Exchange.objects.filter(story=story).order_by("is_other", "position", "pk"))
+    peak = max(counts.values(), default=1)
+    result = Coverage(articles)
+    row_sources: list[Exchange | None] = list(exchanges) + ([None] if any(e is None for e, _ in counts) else [])
+    for exchange in row_sources:
+        key = exchange.pk if exchange else None
+        cells = [{"article": a, "count": counts.get((key, a.pk), 0),
+                  "shade": round(counts.get((key, a.pk), 0) / peak, 2)} for a in articles]
+        result.rows.append(CoverageRow(exchange, exchange.title if exchange else "Not grouped yet",
+                                       cells, sum(c["count"] for c in cells)))
+    pairs = _pairs(story, filters, set(passages))
+    links = Counter()
+    for a, b, score in pairs:
+        links[a] += score
+        links[b] += score
+    for members in claims((a, b) for a, b, _ in pairs):
+        carried = {passages[p].article_id for p in members}
+        example = max(members, key=lambda p: (links[p], -p))
+        result.claims.append(CoveredClaim(
+            example=passages[example],
+            carried_by=[a for a in articles if a.pk in carried],
+            missing=[a for a in articles if a.pk not in carried],
+            size=len(members),
+        ))
+    result.claims.sort(key=lambda c: (-len(c.carried_by), -c.size, c.example.pk))
+    return result
