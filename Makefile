@@ -5,7 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test install fixture clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test install browser fixture clean
 
 install: $(STAMP)
 
@@ -22,8 +24,17 @@ demo: install
 	@echo "newsdiff is serving on http://$(HOST)/ (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST) --noreload
 
-test: install
+test: install browser
 	$(PY) -m pytest
+
+# The browser tests drive Debian's Chromium (Playwright's own download does not work here).
+# Installed under CI or as root; otherwise those tests skip and say why.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$CI" = "true" ] || [ "$$(id -u)" = "0" ]; then \
+	    echo "installing chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "no $(CHROMIUM): browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 
 # Rebuild the demo fixture after changing the seed story folder or the text pipeline.
 fixture: install
