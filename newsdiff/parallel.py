@@ -121,7 +121,7 @@ def parallel_grid(story: Story, filters: Filters, legend: list[dict], articles: 
     article_by_passage = {p.pk: p.article_id for p in passages}
     claim_of: dict[int, int] = {}
     support: dict[int, tuple[int, float]] = {}
-    for n, members in enumerate(claims((a, b) for a, b, _ in pairs)):
+    for n, members in enumerate(claims(pairs)):
         claim_of.update(dict.fromkeys(members, n))
         support[n] = (-len({article_by_passage[p] for p in members}), -sum(weight[p] for p in members))
 
@@ -237,7 +237,7 @@ def coverage(story: Story, filters: Filters, articles: list[Article]) -> Coverag
     for a, b, score in pairs:
         links[a] += score
         links[b] += score
-    for members in claims((a, b) for a, b, _ in pairs):
+    for members in claims(pairs):
         carried = {passages[p].article_id for p in members}
         example = max(members, key=lambda p: (links[p], -p))
         result.claims.append(CoveredClaim(

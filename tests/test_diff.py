@@ -31,7 +31,20 @@ def test_unrelated_wordings_share_nothing():
     assert {s.op for s in segments} == {"delete", "insert"}
 
 
-def test_claims_are_connected_components_largest_first():
-    found = claims([(5, 6), (1, 2), (2, 3), (3, 1)])
+def test_claims_group_a_hub_with_its_direct_alignments_largest_first():
+    found = claims([(5, 6, .5), (1, 2, .9), (2, 3, .9), (3, 1, .9)])
     assert found == [frozenset({1, 2, 3}), frozenset({5, 6})]
     assert claims([]) == []
+
+
+def test_a_chain_of_alignments_does_not_become_one_claim():
+    chain = [(n, n + 1, 0.8) for n in range(1, 10)]
+    found = claims(chain)
+    assert sum(len(c) for c in found) == 10  # every passage shown once
+    assert max(len(c) for c in found) <= 3
+
+
+def test_a_passage_whose_neighbours_are_taken_joins_its_best_neighbours_claim():
+    # 1 is the hub of {1, 2, 3, 4}; 5 is aligned to 2 (weakly) and 3 (strongly) only
+    found = claims([(1, 2, .9), (1, 3, .9), (1, 4, .9), (2, 5, .3), (3, 5, .6)])
+    assert found == [frozenset({1, 2, 3, 4, 5})]
