@@ -216,3 +216,11 @@ def test_static_files_are_served_by_whitenoise_without_debug(settings, tmp_path)
     for path in ("/static/newsdiff/newsdiff.css", "/static/newsdiff/newsdiff.js", "/static/django_htmx/htmx-2.min.js"):
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_a_filtered_fragment_and_a_fresh_load_of_its_url_show_the_same_grid(client, story):
+    query = f"?by=outlet&outlet={Outlet.objects.get(name='Outlet 02').pk}&status=all&q=the"
+    fragment = page(client, story, query=query, **HX).content.decode().strip()
+    full = page(client, story, query=query).content.decode()
+    start = full.index('<section id="grid"')
+    assert full[start:start + len(fragment)] == fragment
