@@ -9,30 +9,19 @@ the default threshold. A development aid: the gold is one story; the same
 scorer runs on stories this repository has never seen.
 """
 import json
-import os
 import sys
 from dataclasses import replace
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EVAL = ROOT.parent / "shared" / "eval"
-sys.path[:0] = [str(ROOT), str(EVAL)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdiff.settings")
-os.environ["DATABASE_URL"] = "sqlite://:memory:"
+from seed import EVAL, STORY  # first: sets up Django  # isort: skip
+from django.core.management import call_command
 
-import django  # noqa: E402
+import score as gold_score
+from newsdiff.align.score import Item, score_pairs
+from newsdiff.export import story_export
+from newsdiff.ingest import ingest_story
+from newsdiff.jobs import story_options
+from newsdiff.models import Passage, Story
 
-django.setup()
-from django.core.management import call_command  # noqa: E402
-
-import score as gold_score  # noqa: E402
-from newsdiff.align.score import Item, score_pairs  # noqa: E402
-from newsdiff.export import story_export  # noqa: E402
-from newsdiff.ingest import ingest_story  # noqa: E402
-from newsdiff.jobs import story_options  # noqa: E402
-from newsdiff.models import Passage, Story  # noqa: E402
-
-STORY = ROOT / "fixtures" / "stories" / "biden-putin-2021-12-07"
 
 
 def evaluate(export, gold, pairs):

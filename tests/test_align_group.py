@@ -63,3 +63,24 @@ def test_outsiders_commentary_leans_towards_a_row_of_its_own():
 
     assert gathered(group_exchanges(everything, [], Options(), GroupOptions(min_size=2, w_commentary=0.0))) < 3
     assert gathered(group_exchanges(everything, [], Options(), GroupOptions(min_size=2, w_commentary=3.0))) == 3
+
+
+def test_a_sentence_without_topic_words_follows_the_sentences_around_it_in_its_article():
+    its = items()
+    # Article 0 dwells on the quota for three sentences; the middle one names no topic word.
+    its = [Item(i.id, i.article, i.text, position=i.position + (10 if i.article == 0 and "quota" not in i.text else 0))
+           for i in its]
+    aside = Item(77, 0, "Nobody in the room expected that to change soon.", position=2)
+    more = Item(78, 0, "Officials said the fishing quota review would follow in May.", position=3)
+    everything = its + [aside, more]
+    pairs = score_pairs(everything, Options())
+    neighbours = {next(i.id for i in its if i.article == 0 and "quota" in i.text), more.id}
+    gas = {i.id for i in its if "pipeline" in i.text}
+
+    def group_of(groups, item_id):
+        return next(set(g.items) for g in groups if item_id in g.items)
+
+    with_window = group_of(group_exchanges(everything, pairs, Options(), GroupOptions(min_size=2)), 77)
+    assert with_window >= neighbours and not with_window & gas
+    alone = GroupOptions(min_size=2, w_window=0.0)
+    assert not group_of(group_exchanges(everything, pairs, Options(), alone), 77) >= neighbours

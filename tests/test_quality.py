@@ -1,6 +1,6 @@
 """Quality floors on the seed story's gold (../shared/eval beside the checkout; skipped without it).
 
-Regression guards, set below today's figures (voice 0.97, pair F1 0.50, exchanges 0.52): a
+Regression guards, set below today's figures (voice 0.97, pair F1 0.50, exchanges 0.56): a
 change that breaks segmentation, attribution or alignment fails here before anyone scores it.
 """
 import json
@@ -54,4 +54,4 @@ def test_voices_stay_above_the_issue_floor(result):
 
 def test_alignment_does_not_regress(result):
     assert result["pair_precision"] >= 0.5 and result["pair_f1"] >= 0.45
-    assert result["exchange_bcubed_f1"] >= 0.45
+    assert result["exchange_bcubed_f1"] >= 0.50  # the scorer itself moves +-0.025 with PYTHONHASHSEED

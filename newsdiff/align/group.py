@@ -6,24 +6,32 @@ Contract of `group_exchanges(items, pairs, options)`:
 
 - Every item (headlines and headings too) ends in exactly one group; groups
   are returned largest first, each with a title of its most distinctive terms.
-- Similarity of two passages: the cosine of their tf-idf vectors, each
-  smoothed with the mean vector of its paragraph (a paragraph stays on one
-  topic more often than a sentence says so) and given a `w_commentary`
-  dimension when outsiders say it (analysts, former officials, third
-  parties: their assessments form a row of their own), plus `w_pair` times
+- Vectors: each passage's tf-idf vector (with a `w_commentary` dimension when
+  outsiders say it: analysts, former officials, third parties), plus
+  `w_window` times the mean of its article's other passages weighted by
+  `window_decay ** distance` (an article dwells on a topic for a few
+  sentences, across paragraph breaks), then smoothed with the mean vector of
+  its paragraph (`w_paragraph`).
+- Similarity of two passages: the cosine of those vectors plus `w_pair` times
   their pair score from `score_pairs` (two outlets relaying one claim belong
-  together).
-- Average-linkage agglomeration (scipy) merges groups while their mean
-  similarity stays above `stop`; groups smaller than `min_size` then join the
-  group they are most similar to, or, when nothing is similar enough, an
-  "Other" group (`is_other=True`).
+  together). Each passage keeps its `neighbours` most similar passages: a
+  sparse, weighted graph.
+- Communities: Louvain modularity at `resolution` (igraph), run `runs` times
+  with seeded random orders; two passages share a group when a majority of
+  runs put them together (average linkage on the co-association, cut at 1/2).
+  The consensus makes the result independent of any one random order.
+- Groups smaller than `min_size` then join the group they are most similar to
+  when the mean similarity reaches `join_floor`, or else an "Other" group
+  (`is_other=True`).
 - Deterministic: the same input gives the same groups in the same order.
 """
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from dataclasses import dataclass
 
+import igraph
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
@@ -36,10 +44,15 @@ OTHER_TITLE = "Other"
 @dataclass(frozen=True)
 class GroupOptions:
     w_paragraph: float = 1.0
+    w_window: float = 0.25
+    window_decay: float = 0.5
     w_commentary: float = 0.3
     w_pair: float = 1.0
-    stop: float = 0.04
+    neighbours: int = 60
+    resolution: float = 1.3
+    runs: int = 10
     min_size: int = 3
+    join_floor: float = 0.02
     title_terms: int = 3
 
 
@@ -59,39 +72,85 @@ def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options
     n = len(items)
     if n == 1:
         return [Group((items[0].id,), _title(prepared, [0], group_options.title_terms))]
-    commentary = np.array([[group_options.w_commentary * item.commentary] for item in items], dtype=np.float32)
-    vectors = _paragraph_smoothed(np.hstack([prepared.matrix, commentary]), items, paragraphs or {},
-                                  group_options.w_paragraph)
+    go = group_options
+    commentary = np.array([[go.w_commentary * item.commentary] for item in items], dtype=np.float64)
+    vectors = np.hstack([prepared.matrix.astype(np.float64), commentary])
+    vectors = _window_smoothed(vectors, items, go.w_window, go.window_decay)
+    vectors = _paragraph_smoothed(vectors, items, paragraphs or {}, go.w_paragraph)
     similarity = vectors @ vectors.T
     row = {item.id: r for r, item in enumerate(items)}
     for p in pairs:
         if p.a in row and p.b in row:
-            similarity[row[p.a], row[p.b]] += group_options.w_pair * p.score
-            similarity[row[p.b], row[p.a]] += group_options.w_pair * p.score
-    distance = np.clip(1.0 + group_options.w_pair - similarity, 0.0, None)
-    np.fill_diagonal(distance, 0.0)
-    tree = linkage(squareform(distance, checks=False), method="average")
-    labels = fcluster(tree, t=1.0 + group_options.w_pair - group_options.stop, criterion="distance")
+            similarity[row[p.a], row[p.b]] += go.w_pair * p.score
+            similarity[row[p.b], row[p.a]] += go.w_pair * p.score
+    labels = _consensus_communities(similarity, go)
     members = defaultdict(list)
     for r, label in enumerate(labels):
         members[label].append(r)
-    big = [m for m in members.values() if len(m) >= group_options.min_size]
-    small = [r for m in members.values() if len(m) < group_options.min_size for r in m]
+    big = [m for m in members.values() if len(m) >= go.min_size]
+    small = [r for m in members.values() if len(m) < go.min_size for r in m]
     other: list[int] = []
     for r in small:
         if big:
-            scores = [similarity[r, m].mean() for m in big]
+            scores = [similarity[r, [x for x in m if x != r]].mean() for m in big]
             best = int(np.argmax(scores))
-            if scores[best] >= group_options.stop / 2:
+            if scores[best] >= go.join_floor:
                 big[best].append(r)
                 continue
         other.append(r)
     big.sort(key=lambda m: (-len(m), min(m)))
-    groups = [Group(tuple(items[r].id for r in sorted(m)), _title(prepared, m, group_options.title_terms))
+    groups = [Group(tuple(items[r].id for r in sorted(m)), _title(prepared, m, go.title_terms))
               for m in big]
     if other:
         groups.append(Group(tuple(items[r].id for r in sorted(other)), OTHER_TITLE, is_other=True))
     return groups
+
+
+def _consensus_communities(similarity: np.ndarray, go: GroupOptions) -> np.ndarray:
+    """Labels from `go.runs` seeded Louvain runs on the kNN graph, joined where most runs agree."""
+    n = len(similarity)
+    weights = np.clip(similarity, 0.0, None)
+    np.fill_diagonal(weights, 0.0)
+    if 0 < go.neighbours < n - 1:
+        keep = np.argpartition(-weights, go.neighbours, axis=1)[:, : go.neighbours]
+        sparse = np.zeros_like(weights)
+        rows = np.arange(n)[:, None]
+        sparse[rows, keep] = weights[rows, keep]
+        weights = np.maximum(sparse, sparse.T)
+    a, b = np.nonzero(np.triu(weights, 1))
+    graph = igraph.Graph(n=n, edges=list(zip(a.tolist(), b.tolist())))
+    edge_weights = weights[a, b].tolist()
+    together = np.zeros((n, n), dtype=np.float32)
+    try:
+        for seed in range(go.runs):
+            igraph.set_random_number_generator(random.Random(seed))
+            found = np.array(graph.community_multilevel(weights=edge_weights, resolution=go.resolution).membership)
+            together += found[:, None] == found[None, :]
+    finally:
+        igraph.set_random_number_generator(random)
+    distance = 1.0 - together / go.runs
+    np.fill_diagonal(distance, 0.0)
+    return fcluster(linkage(squareform(distance, checks=False), method="average"), t=0.5, criterion="distance")
+
+
+def _window_smoothed(matrix: np.ndarray, items: list[Item], weight: float, decay: float) -> np.ndarray:
+    """Add `weight` times the decay-weighted mean of the other passages of the same article."""
+    out = matrix.copy()
+    if not weight:
+        return out
+    by_article = defaultdict(list)
+    for r, item in enumerate(items):
+        by_article[item.article].append(r)
+    for rows in by_article.values():
+        if len(rows) < 2:
+            continue
+        rows = sorted(rows, key=lambda r: items[r].position)
+        order = np.arange(len(rows))
+        near = decay ** np.abs(order[:, None] - order[None, :]).astype(np.float64)
+        np.fill_diagonal(near, 0.0)
+        near /= near.sum(axis=1, keepdims=True)
+        out[rows] += weight * (near @ matrix[rows])
+    return out
 
 
 def _paragraph_smoothed(matrix: np.ndarray, items: list[Item], paragraphs: dict, weight: float) -> np.ndarray:
