@@ -39,7 +39,7 @@ browser:
 # Rebuild the demo fixture after changing the seed story folder or the text pipeline.
 fixture: install
 	$(PY) manage.py migrate --noinput --verbosity 0
-	$(PY) manage.py build_fixture fixtures/stories/biden-putin-2021-12-07 fixtures/biden_putin_2021.json
+	$(PY) manage.py build_fixture fixtures/stories/biden-putin-2021-12-07 fixtures/biden_putin_2021.json --tags fixtures/demo_tags.toml
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts

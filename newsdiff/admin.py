@@ -1,26 +1,160 @@
-"""Plain admin registrations; the editor's workflow shapes them further."""
-from django.contrib import admin
+"""The editor's workflow in the Django admin: tag pairs, fix voices, regroup exchanges, run the jobs.
 
+Every editor change goes through `editing` (or its `stamp_*` helpers on a
+form save), so it carries who and when and is written to the admin log.
+"""
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+
+from . import editing
+from .attribution import attribute_story
+from .jobs import JobAlreadyActive, start_alignment
 from .models import AlignedPair, AlignmentJob, Article, Exchange, Outlet, Passage, Speaker, Story, Voice
+from .text.diff import word_diff
+
+admin.site.site_header = "newsdiff editors"
+admin.site.site_title = "newsdiff"
+admin.site.index_title = "Stories, alignments and their tags"
+
+
+def _trim(text: str, words: int = 18) -> str:
+    return Truncator(text).words(words, truncate=" …")
+
+
+# Stories, voices, jobs ------------------------------------------------------------------------
 
 
 class VoiceInline(admin.TabularInline):
     model = Voice
     extra = 0
+    fields = ["position", "slug", "name", "is_default", "institutions"]
 
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "date"]
+    list_display = ["title", "slug", "date", "n_articles"]
     search_fields = ["title", "slug"]
     inlines = [VoiceInline]
+    actions = ["run_alignment", "run_attribution"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+
+    @admin.display(description="articles", ordering="n_articles")
+    def n_articles(self, story):
+        return story.n_articles
+
+    @admin.action(description="Run alignment for the selected stories", permissions=["run_alignment"])
+    def run_alignment(self, request, queryset):
+        for story in queryset:
+            try:
+                job = start_alignment(story)
+            except JobAlreadyActive as e:
+                self.message_user(request, str(e), messages.ERROR)
+                continue
+            job.refresh_from_db()
+            level = messages.ERROR if job.status == AlignmentJob.Status.FAILED else messages.SUCCESS
+            self.message_user(request, f"{story.slug}: alignment job {job.pk} {job.status}", level)
+
+    def has_run_alignment_permission(self, request):
+        return request.user.has_perm("newsdiff.run_alignment")
+
+    @admin.action(description="Re-run voice attribution for the selected stories", permissions=["run_attribution"])
+    def run_attribution(self, request, queryset):
+        for story in queryset:
+            articles, changed = attribute_story(story)
+            self.message_user(request, f"{story.slug}: attribution re-run on {articles} articles, "
+                                       f"{changed} passages changed (editors' labels kept)", messages.SUCCESS)
+
+    def has_run_attribution_permission(self, request):
+        return request.user.has_perm("newsdiff.run_attribution")
+
+
+@admin.register(AlignmentJob)
+class AlignmentJobAdmin(admin.ModelAdmin):
+    list_display = ["pk", "story", "status", "progress", "pairs_created", "pairs_updated", "pairs_kept",
+                    "pairs_removed", "created_at", "finished_at"]
+    list_filter = ["status", "story"]
+    list_select_related = ["story"]
+
+    @admin.display(description="progress")
+    def progress(self, job):
+        return f"{job.progress_done}/{job.progress_total}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Speakers -------------------------------------------------------------------------------------
 
 
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ["name", "story", "voice", "origin"]
-    list_filter = ["story", "origin"]
+    """People attribution found (origin "detected") sit in the default voice until an editor assigns one."""
+
+    list_display = ["name", "story", "voice", "origin", "n_passages"]
+    list_editable = ["voice"]
+    list_filter = ["origin", "story"]
+    list_select_related = ["story", "voice"]
     search_fields = ["name"]
+    actions = ["run_attribution"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_passages=Count("passages"))
+
+    @admin.display(description="passages", ordering="n_passages")
+    def n_passages(self, speaker):
+        return speaker.n_passages
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "voice":
+            kwargs["queryset"] = Voice.objects.select_related("story")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.action(description="Re-run voice attribution for these speakers' stories", permissions=["run_attribution"])
+    def run_attribution(self, request, queryset):
+        for story in Story.objects.filter(speakers__in=queryset).distinct():
+            articles, changed = attribute_story(story)
+            self.message_user(request, f"{story.slug}: attribution re-run on {articles} articles, "
+                                       f"{changed} passages changed (editors' labels kept)", messages.SUCCESS)
+
+    def has_run_attribution_permission(self, request):
+        return request.user.has_perm("newsdiff.run_attribution")
+
+
+# Articles and passages ------------------------------------------------------------------------
+
+
+class PassageInline(admin.TabularInline):
+    """An article's passages: only the voice and speaker are the editor's to set."""
+
+    model = Passage
+    extra = 0
+    can_delete = False
+    fields = ["position", "text", "kind", "voice", "speaker", "voice_decided_by", "exchange"]
+    readonly_fields = ["position", "text", "kind", "voice_decided_by", "exchange"]
+    ordering = ["position"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            formset.form.base_fields["voice"].queryset = Voice.objects.filter(story=obj.story_id)
+            formset.form.base_fields["speaker"].queryset = Speaker.objects.filter(story=obj.story_id)
+        return formset
 
 
 @admin.register(Outlet)
@@ -35,31 +169,272 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["outlet", "story"]
     search_fields = ["title", "source"]
     readonly_fields = ["raw_text", "body", "content_hash", "encoding"]
+    inlines = [PassageInline]
+
+    def save_formset(self, request, form, formset, change):
+        for passage_form in formset.forms:
+            if {"voice", "speaker"} & set(passage_form.changed_data):
+                editing.stamp_passage_voice(passage_form.instance, request.user)
+        super().save_formset(request, form, formset, change)
+
+
+class MoveToExchangeForm(forms.Form):
+    exchange = forms.ModelChoiceField(queryset=Exchange.objects.none(), label="Move to exchange")
+
+    def __init__(self, *args, story_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exchange"].queryset = Exchange.objects.filter(story__in=story_ids).select_related("story")
 
 
 @admin.register(Passage)
 class PassageAdmin(admin.ModelAdmin):
-    list_display = ["text", "article", "kind", "voice", "speaker", "voice_decided_by"]
-    list_filter = ["article__story", "kind", "voice_decided_by"]
-    list_select_related = ["article__outlet", "voice", "speaker"]
-    raw_id_fields = ["article", "exchange"]
+    list_display = ["short_text", "outlet", "kind", "voice", "speaker", "voice_decided_by", "exchange"]
+    list_filter = ["article__story", "kind", "voice_decided_by", "exchange_decided_by", "voice"]
+    list_select_related = ["article__outlet", "voice", "speaker", "exchange"]
+    raw_id_fields = ["article", "exchange", "speaker"]
     search_fields = ["text"]
+    fields = ["article", "position", "text", "kind", "voice", "speaker", "exchange", "voice_rule",
+              "voice_decided_by", "voice_edited_by", "voice_edited_at", "exchange_decided_by"]
+    readonly_fields = ["article", "position", "text", "kind", "voice_rule", "voice_decided_by", "voice_edited_by",
+                       "voice_edited_at", "exchange_decided_by"]
+    actions = ["move_to_exchange"]
+
+    @admin.display(description="passage")
+    def short_text(self, passage):
+        return _trim(passage.text, 14)
+
+    @admin.display(description="outlet", ordering="article__outlet__name")
+    def outlet(self, passage):
+        return passage.article.outlet.name
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "voice":
+            passage = Passage.objects.filter(pk=request.resolver_match.kwargs.get("object_id")).first()
+            if passage:
+                kwargs["queryset"] = Voice.objects.filter(story=passage.article.story_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if {"voice", "speaker"} & set(form.changed_data):
+            editing.stamp_passage_voice(obj, request.user)
+        if "exchange" in form.changed_data:
+            obj.exchange_decided_by = Passage.DecidedBy.EDITOR
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Move the selected passages to another exchange", permissions=["change"])
+    def move_to_exchange(self, request, queryset):
+        queryset = queryset.select_related("article")
+        story_ids = sorted({p.article.story_id for p in queryset})
+        if "apply" in request.POST:
+            form = MoveToExchangeForm(request.POST, story_ids=story_ids)
+            if form.is_valid():
+                try:
+                    moved = editing.move_passages(queryset, form.cleaned_data["exchange"], request.user)
+                except ValueError as e:
+                    self.message_user(request, str(e), messages.ERROR)
+                    return None
+                self.message_user(request, f"{moved} passage(s) moved to “{form.cleaned_data['exchange']}”.")
+                return None
+        else:
+            form = MoveToExchangeForm(story_ids=story_ids)
+        return render(request, "admin/newsdiff/passage/move_to_exchange.html", {
+            **self.admin_site.each_context(request), "title": "Move passages to another exchange",
+            "form": form, "passages": queryset, "opts": self.model._meta,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        })
 
 
-@admin.register(AlignedPair)
-class AlignedPairAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "story", "score", "relation", "status", "tagged_by"]
-    list_filter = ["story", "status", "relation"]
-    raw_id_fields = ["a", "b", "tagged_by"]
+# Exchanges ------------------------------------------------------------------------------------
+
+
+class ExchangePassageInline(admin.TabularInline):
+    model = Passage
+    fk_name = "exchange"
+    extra = 0
+    can_delete = False
+    fields = ["text", "voice", "exchange_decided_by"]
+    readonly_fields = ["text", "voice", "exchange_decided_by"]
+    verbose_name_plural = "passages (move them with the passages list's action)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Exchange)
 class ExchangeAdmin(admin.ModelAdmin):
-    list_display = ["title", "story", "position"]
-    list_filter = ["story"]
+    list_display = ["title", "position", "story", "n_passages", "is_other", "edited_by", "edited_at"]
+    list_display_links = None
+    list_editable = ["title", "position"]
+    list_filter = ["story", "is_other"]
+    list_select_related = ["story"]
+    ordering = ["story", "position", "pk"]
+    readonly_fields = ["edited_by", "edited_at"]
+    inlines = [ExchangePassageInline]
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_passages=Count("passages"))
+
+    @admin.display(description="passages", ordering="n_passages")
+    def n_passages(self, exchange):
+        return exchange.n_passages
+
+    def save_model(self, request, obj, form, change):
+        if {"title", "position"} & set(form.changed_data):
+            editing.stamp_exchange(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Merge the selected exchanges into the first", permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        try:
+            kept = editing.merge_exchanges(queryset, request.user)
+        except ValueError as e:
+            self.message_user(request, str(e), messages.ERROR)
+            return
+        self.message_user(request, f"Merged into “{kept.title}”.", messages.SUCCESS)
 
 
-@admin.register(AlignmentJob)
-class AlignmentJobAdmin(admin.ModelAdmin):
-    list_display = ["story", "status", "created_at", "finished_at"]
-    list_filter = ["status"]
+# Aligned pairs --------------------------------------------------------------------------------
+
+
+class OutletFilter(admin.SimpleListFilter):
+    title = "outlet (either side)"
+    parameter_name = "outlet"
+
+    def lookups(self, request, model_admin):
+        return list(Outlet.objects.filter(articles__isnull=False).distinct().values_list("pk", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(Q(a__article__outlet=self.value()) | Q(b__article__outlet=self.value()))
+        return queryset
+
+
+class VoiceFilter(admin.SimpleListFilter):
+    title = "voice (either side)"
+    parameter_name = "voice"
+
+    def lookups(self, request, model_admin):
+        return [(slug, name) for slug, name in Voice.objects.values_list("slug", "name").distinct().order_by("slug")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(Q(a__voice__slug=self.value()) | Q(b__voice__slug=self.value()))
+        return queryset
+
+
+class ScoreBandFilter(admin.SimpleListFilter):
+    title = "score band"
+    parameter_name = "band"
+    BANDS = {"low": (None, 0.5), "mid": (0.5, 0.7), "high": (0.7, None)}
+
+    def lookups(self, request, model_admin):
+        return [("low", "below 0.5"), ("mid", "0.5 to 0.7"), ("high", "0.7 and above")]
+
+    def queryset(self, request, queryset):
+        low, high = self.BANDS.get(self.value(), (None, None))
+        if low is not None:
+            queryset = queryset.filter(score__gte=low)
+        if high is not None:
+            queryset = queryset.filter(score__lt=high)
+        return queryset
+
+
+def _relation_action(relation: str, label: str):
+    """An admin action that sets one relation on the selected pairs."""
+
+    def set_relation(modeladmin, request, queryset):
+        modeladmin._tag(request, queryset, relation=relation)
+
+    set_relation.__name__ = f"mark_{relation}"
+    return admin.action(description=f"Relation: {label}", permissions=["change"])(set_relation)
+
+
+@admin.register(AlignedPair)
+class AlignedPairAdmin(admin.ModelAdmin):
+    list_display = ["pk", "a_text", "a_side", "b_text", "b_side", "score_shown", "relation", "status", "stale",
+                    "tagged_by"]
+    list_display_links = ["pk"]
+    list_editable = ["relation", "status"]
+    list_filter = ["story", "status", "relation", "stale", OutletFilter, VoiceFilter, ScoreBandFilter]
+    list_select_related = ["a__article__outlet", "b__article__outlet", "a__voice", "b__voice"]
+    list_per_page = 50
+    search_fields = ["a__text", "b__text", "note"]
+    raw_id_fields = ["a", "b"]
+    ordering = ["-score", "pk"]
+    fields = ["side_by_side", "relation", "status", "note", "score", "method", "stale", "features",
+              "tagged_by", "tagged_at", "decisions", "a", "b", "story"]
+    readonly_fields = ["side_by_side", "score", "method", "stale", "features", "tagged_by", "tagged_at",
+                       "decisions", "a", "b", "story"]
+    actions = ["confirm", "reject", *[_relation_action(value, label) for value, label in AlignedPair.Relation.choices]]
+
+    def has_add_permission(self, request):
+        return False  # pairs come from the alignment job (or the demo's tags), not from a blank form
+
+    @admin.display(description="passage a")
+    def a_text(self, pair):
+        return _trim(pair.a.text)
+
+    @admin.display(description="passage b")
+    def b_text(self, pair):
+        return _trim(pair.b.text)
+
+    @admin.display(description="a: outlet · voice")
+    def a_side(self, pair):
+        return f"{pair.a.article.outlet.name} · {pair.a.voice.name if pair.a.voice else '—'}"
+
+    @admin.display(description="b: outlet · voice")
+    def b_side(self, pair):
+        return f"{pair.b.article.outlet.name} · {pair.b.voice.name if pair.b.voice else '—'}"
+
+    @admin.display(description="score", ordering="score")
+    def score_shown(self, pair):
+        return f"{pair.score:.2f}"
+
+    @admin.display(description="the two passages")
+    def side_by_side(self, pair):
+        diff = word_diff(pair.a.text, pair.b.text)
+        marked = format_html_join(" ", "{}", (
+            (format_html("<ins>{}</ins>", s.text) if s.op == "insert"
+             else format_html("<del>{}</del>", s.text) if s.op == "delete" else s.text,) for s in diff))
+        return format_html(
+            '<div class="pair-compare" style="display:grid;grid-template-columns:1fr 1fr;gap:1rem;max-width:70rem">'
+            "<div><strong>{}</strong> · {}<p>{}</p></div>"
+            "<div><strong>{}</strong> · {}<p>{}</p></div></div>"
+            '<p><strong>b read against a:</strong> <span class="pair-diff">{}</span></p>',
+            pair.a.article.outlet.name, pair.a.voice.name if pair.a.voice else "—", pair.a.text,
+            pair.b.article.outlet.name, pair.b.voice.name if pair.b.voice else "—", pair.b.text, marked,
+        )
+
+    @admin.display(description="editors' decisions (newest first)")
+    def decisions(self, pair):
+        from django.contrib.admin.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(AlignedPair), object_id=str(pair.pk)
+        ).select_related("user").order_by("-action_time")
+        if not entries:
+            return "none yet"
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", "<li>{} · {} · {}</li>",
+            ((e.action_time.strftime("%Y-%m-%d %H:%M"), e.user.get_username(), e.get_change_message())
+             for e in entries)))
+
+    def save_model(self, request, obj, form, change):
+        if set(editing.PAIR_TAG_FIELDS) & set(form.changed_data):
+            editing.stamp_pair(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    def _tag(self, request, queryset, **changes):
+        changed = editing.tag_pairs(queryset.select_related("a", "b"), request.user, **changes)
+        what = ", ".join(f"{k} {v}" for k, v in changes.items())
+        self.message_user(request, f"{changed} pair(s) set to {what}.", messages.SUCCESS)
+
+    @admin.action(description="Confirm the selected pairs", permissions=["change"])
+    def confirm(self, request, queryset):
+        self._tag(request, queryset, status=AlignedPair.Status.CONFIRMED)
+
+    @admin.action(description="Reject the selected pairs", permissions=["change"])
+    def reject(self, request, queryset):
+        self._tag(request, queryset, status=AlignedPair.Status.REJECTED)

@@ -39,7 +39,7 @@ def story_export(story: Story) -> dict:
         return slug_of.get(p.voice_id) or (default.slug if default else None)
 
     shares = voice_shares([(p.article_id, voice_slug(p), p.text) for p in passages], [v.slug for v in voices])
-    pairs = AlignedPair.objects.filter(story=story).select_related("tagged_by").order_by("a_id", "b_id")
+    pairs = AlignedPair.objects.filter(story=story).order_by("a_id", "b_id")
     exchanges = Exchange.objects.filter(story=story).order_by("position", "pk")
     members = defaultdict(list)
     for p in passages:
@@ -92,7 +92,7 @@ def story_export(story: Story) -> dict:
                 "status": pair.status,
                 "method": pair.method,
                 "stale": pair.stale,
-                "tagged_by": pair.tagged_by.get_username() if pair.tagged_by else None,
+                "tagged_by": pair.tagged_by or None,
                 "tagged_at": pair.tagged_at.isoformat() if pair.tagged_at else None,
                 "note": pair.note,
             }

@@ -10,7 +10,6 @@ Story-scoped rows have natural keys so that `dumpdata --natural-foreign
 """
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -35,6 +34,10 @@ class Story(models.Model):
     class Meta:
         ordering = ["-date", "slug"]
         verbose_name_plural = "stories"
+        permissions = [
+            ("run_alignment", "Can run the alignment job"),
+            ("run_attribution", "Can re-run voice attribution"),
+        ]
 
     def __str__(self):
         return self.title
@@ -195,9 +198,8 @@ class Exchange(models.Model):
     position = models.PositiveIntegerField(default=0)
     is_other = models.BooleanField(default=False, help_text="The row for passages that fit no topic.")
     # Set when an editor renamed, merged or reordered it: re-runs keep this row's identity.
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # A username, not a key: the record survives the account and a dump without users.
+    edited_by = models.CharField(max_length=150, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -241,6 +243,8 @@ class Passage(models.Model):
         Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="passages"
     )
     voice_decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, default=DecidedBy.AUTO)
+    voice_edited_by = models.CharField(max_length=150, blank=True, help_text="The editor who set the voice.")
+    voice_edited_at = models.DateTimeField(null=True, blank=True)
     voice_rule = models.CharField(max_length=100, blank=True, help_text="The attribution rule that fired.")
     exchange = models.ForeignKey(
         Exchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="passages"
@@ -272,6 +276,12 @@ class Passage(models.Model):
             raise ValidationError("text differs from article.body[start:end]")
 
 
+class AlignedPairManager(models.Manager):
+    def get_by_natural_key(self, a_story, a_source, a_position, b_story, b_source, b_position):
+        return self.get(a=Passage.objects.get_by_natural_key(a_story, a_source, a_position),
+                        b=Passage.objects.get_by_natural_key(b_story, b_source, b_position))
+
+
 class AlignedPair(models.Model):
     """Two passages of different articles that report the same claim, stored once (a < b)."""
 
@@ -296,9 +306,7 @@ class AlignedPair(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     stale = models.BooleanField(default=False, help_text="The latest run no longer proposes this pair.")
     features = models.JSONField(default=dict, blank=True, help_text="The evidence behind the score.")
-    tagged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    tagged_by = models.CharField(max_length=150, blank=True, help_text="The editor who last tagged it (username).")
     tagged_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -311,8 +319,15 @@ class AlignedPair(models.Model):
             models.CheckConstraint(condition=Q(a__lt=F("b")), name="pair_ordered_a_before_b"),
         ]
 
+    objects = AlignedPairManager()
+
     def __str__(self):
         return f"{self.a_id}~{self.b_id} ({self.relation}, {self.status})"
+
+    def natural_key(self):
+        return self.a.natural_key() + self.b.natural_key()
+
+    natural_key.dependencies = ["newsdiff.passage"]
 
     def clean(self):
         if self.a.article_id == self.b.article_id:

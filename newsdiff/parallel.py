@@ -178,7 +178,7 @@ def drilldown(passage: Passage, filters: Filters, legend: list[dict]) -> list[Co
     """Every passage aligned to `passage` that the filters keep, best score first (1 query)."""
     query = (
         AlignedPair.objects.filter(Q(a=passage) | Q(b=passage), status__in=filters.statuses)
-        .select_related("a__article__outlet", "b__article__outlet", "tagged_by")
+        .select_related("a__article__outlet", "b__article__outlet")
         .order_by("-score", "pk")
     )
     if filters.min_score is not None:

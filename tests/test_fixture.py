@@ -7,13 +7,14 @@ from django.core.management import call_command
 
 from newsdiff.fixture import story_fixture
 from newsdiff.ingest import ingest_story
-from newsdiff.models import Article, Passage, Speaker, Story, Voice
+from newsdiff.models import AlignedPair, Article, Passage, Speaker, Story, Voice
 from newsdiff.text import stock
 
 from .conftest import ROOT, SEED_STORY
 
 pytestmark = pytest.mark.django_db
 FIXTURE = ROOT / "fixtures" / "biden_putin_2021.json"
+DEMO_TAGS = ROOT / "fixtures" / "demo_tags.toml"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 
 
@@ -38,8 +39,17 @@ def test_loaddata_gives_the_same_story_as_ingesting_the_folder():
 
 
 def test_the_committed_fixture_is_what_the_folder_builds_now():
-    # Fails when the text pipeline or the folder changed without `make fixture`.
-    assert json.loads(story_fixture(SEED_STORY)) == json.loads(FIXTURE.read_text(encoding="utf-8"))
+    # Fails when the text pipeline, the alignment or the folder changed without `make fixture`.
+    assert json.loads(story_fixture(SEED_STORY, DEMO_TAGS)) == json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+def test_the_demo_shows_editor_decisions_that_survive_its_alignment_run():
+    call_command("loaddata", "biden_putin_2021", verbosity=0)
+    tagged = set(AlignedPair.objects.exclude(tagged_at=None).values_list("a_id", "b_id", "status", "tagged_by"))
+    assert {s for *_, s, _ in tagged} == {"confirmed", "rejected"} and len(tagged) >= 4
+    call_command("align", "biden-putin-2021-12-07", verbosity=0)
+    assert set(AlignedPair.objects.exclude(tagged_at=None).values_list("a_id", "b_id", "status", "tagged_by")) == tagged
+    assert AlignedPair.objects.count() > len(tagged)
 
 
 def test_building_the_fixture_leaves_the_database_as_it_was():
