@@ -21,6 +21,9 @@ demo: install
 	$(PY) manage.py loaddata biden_putin_2021
 	$(PY) manage.py align biden-putin-2021-12-07
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "To tag alignments, make an editor account (asks for a password; there is no default one):"
+	@echo "    $(PY) manage.py make_editor YOUR-NAME"
+	@echo "then log in from any page (top right) or at http://$(HOST)/admin/."
 	@echo "newsdiff is serving on http://$(HOST)/ (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST) --noreload
 

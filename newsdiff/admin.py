@@ -122,6 +122,11 @@ class SpeakerAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Voice.objects.select_related("story")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        if "voice" in form.changed_data:
+            obj.origin = Speaker.Origin.EDITOR  # an editor's mapping: the next attribution run uses it
+        super().save_model(request, obj, form, change)
+
     @admin.action(description="Re-run voice attribution for these speakers' stories", permissions=["run_attribution"])
     def run_attribution(self, request, queryset):
         for story in Story.objects.filter(speakers__in=queryset).distinct():

@@ -19,6 +19,12 @@ from .models import AlignedPair, Exchange, Passage
 PAIR_TAG_FIELDS = ("status", "relation", "note")
 
 
+def _now():
+    """Now, to the millisecond: the precision a JSON dump keeps, so a dump and load changes nothing."""
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 def record(user, objects, message: str, action=CHANGE) -> None:
     """One admin log entry per object (a fixed number of queries however many objects)."""
     objects = list(objects)
@@ -28,7 +34,7 @@ def record(user, objects, message: str, action=CHANGE) -> None:
 
 def stamp_pair(pair: AlignedPair, user) -> None:
     pair.tagged_by = user.get_username()
-    pair.tagged_at = timezone.now()
+    pair.tagged_at = _now()
 
 
 def tag_pairs(pairs, user, **changes) -> int:
@@ -57,12 +63,12 @@ def tag_pairs(pairs, user, **changes) -> int:
 def stamp_passage_voice(passage: Passage, user) -> None:
     passage.voice_decided_by = Passage.DecidedBy.EDITOR
     passage.voice_edited_by = user.get_username()
-    passage.voice_edited_at = timezone.now()
+    passage.voice_edited_at = _now()
 
 
 def stamp_exchange(exchange: Exchange, user) -> None:
     exchange.edited_by = user.get_username()
-    exchange.edited_at = timezone.now()
+    exchange.edited_at = _now()
 
 
 def move_passages(passages, exchange: Exchange, user) -> int:

@@ -79,3 +79,14 @@ class StoryFilterForm(forms.Form):
             status=data.get("status") or "",
             q=data.get("q") or "",
         )
+
+
+class PairTagForm(forms.Form):
+    """An editor's in-place decision on one pair, seen from one of its passages."""
+
+    status = forms.ChoiceField(choices=[("", "")] + AlignedPair.Status.choices, required=False)
+    relation = forms.ChoiceField(choices=[("", "")] + AlignedPair.Relation.choices, required=False)
+    viewed_from = forms.IntegerField()
+
+    def changes(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in ("status", "relation") if self.cleaned_data.get(name)}

@@ -183,15 +183,20 @@ def drilldown(passage: Passage, filters: Filters, legend: list[dict]) -> list[Co
     )
     if filters.min_score is not None:
         query = query.filter(score__gte=filters.min_score)
-    voice_of = {v["pk"]: v for v in legend}
     out = []
     for pair in query:
-        other = pair.b if pair.a_id == passage.pk else pair.a
-        if filters.outlets and other.article.outlet_id not in filters.outlets:
-            continue
-        segments = word_diff(passage.text, other.text)
-        out.append(Counterpart(pair, other, voice_of.get(other.voice_id, {}), segments, round(100 * similarity(segments))))
+        counterpart = read_against(pair, passage, legend)
+        if not filters.outlets or counterpart.passage.article.outlet_id in filters.outlets:
+            out.append(counterpart)
     return out
+
+
+def read_against(pair: AlignedPair, passage: Passage, legend: list[dict]) -> Counterpart:
+    """The other passage of `pair`, with its word-level diff against `passage`."""
+    other = pair.b if pair.a_id == passage.pk else pair.a
+    voice = next((v for v in legend if v["pk"] == other.voice_id), {})
+    segments = word_diff(passage.text, other.text)
+    return Counterpart(pair, other, voice, segments, round(100 * similarity(segments)))
 
 
 @dataclass

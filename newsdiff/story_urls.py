@@ -10,6 +10,7 @@ story_patterns = [
     path("coverage/", views.story_coverage, name="coverage"),
     path("articles/<int:article_id>/", views.article_detail, name="article"),
     path("passages/<int:passage_id>/", views.passage_detail, name="passage"),
+    path("pairs/<int:pair_id>/tag/", views.tag_pair, name="tag_pair"),
     path("export.<str:fmt>", views.story_download, name="export"),
 ]
 

@@ -1,16 +1,22 @@
 import json
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from . import editing
 from .export import story_export, write_pairs_csv
-from .filters import StoryFilterForm
-from .models import Article, Passage, Story
-from .parallel import coverage, drilldown, parallel_grid, story_articles
+from .filters import PairTagForm, StoryFilterForm
+from .models import AlignedPair, Article, Passage, Story
+from .parallel import coverage, drilldown, parallel_grid, read_against, story_articles
 from .selectors import voice_legend
+
+TAG_PERMISSION = "newsdiff.change_alignedpair"
 
 
 def _fragment(request, template: str, partial: str) -> str:
@@ -63,9 +69,35 @@ def passage_detail(request, slug, passage_id):
         "story": story, "passage": passage, "legend": legend,
         "voice": next((v for v in legend if v["pk"] == passage.voice_id), {}),
         "counterparts": drilldown(passage, filters, legend), "filters": filters,
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "can_tag": request.user.has_perm(TAG_PERMISSION),
     }
     return render(request, _fragment(request, "newsdiff/passage_detail.html", "drilldown"), context)
+
+
+@require_POST
+def tag_pair(request, slug, pair_id):
+    """An editor confirms, rejects or relabels a pair from the drill-down (htmx swaps the row)."""
+    if not request.user.has_perm(TAG_PERMISSION):
+        raise PermissionDenied("only editors tag pairs")
+    pair = get_object_or_404(
+        AlignedPair.objects.select_related("story", "a__article__outlet", "b__article__outlet"),
+        pk=pair_id, story__slug=slug,
+    )
+    form = PairTagForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["viewed_from"] not in (pair.a_id, pair.b_id):
+        return HttpResponseBadRequest("a tag needs a status or relation from the lists, "
+                                      "and viewed_from: one of the pair's passages")
+    editing.tag_pairs([pair], request.user, **form.changes())
+    passage = pair.a if form.cleaned_data["viewed_from"] == pair.a_id else pair.b
+    if not request.htmx:
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = reverse("newsdiff:passage", args=[slug, passage.pk])
+        return redirect(back)
+    legend = voice_legend(pair.story)
+    context = {"story": pair.story, "passage": passage, "c": read_against(pair, passage, legend), "can_tag": True,
+               "query": request.GET.urlencode()}
+    return render(request, "newsdiff/passage_detail.html#counterpart", context)
 
 
 @require_GET
