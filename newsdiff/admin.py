@@ -22,7 +22,7 @@ admin.site.site_title = "newsdiff"
 admin.site.index_title = "Stories, alignments and their tags"
 
 
-def _trim(text: str, words: int = 18) -> str:
+def _trim(text: str, words: int = 12) -> str:
     return Truncator(text).words(words, truncate=" …")
 
 
@@ -173,7 +173,10 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["story", "outlet"]
     list_select_related = ["outlet", "story"]
     search_fields = ["title", "source"]
-    readonly_fields = ["raw_text", "body", "content_hash", "encoding"]
+    # Ingest owns the article; an editor changes only its passages' voices and speakers (the inline).
+    fields = ["story", "outlet", "source", "title", "url", "published", "encoding", "content_hash", "body",
+              "raw_text"]
+    readonly_fields = fields
     inlines = [PassageInline]
 
     def save_formset(self, request, form, formset, change):

@@ -61,7 +61,7 @@ def test_the_editors_group_has_exactly_the_workflows_permissions(editor):
     assert {"change_alignedpair", "change_passage", "change_exchange", "delete_exchange", "change_speaker",
             "run_alignment", "run_attribution", "view_alignmentjob"} <= codenames
     assert not {c for c in codenames if c.startswith("add_")}
-    assert not {"delete_alignedpair", "delete_passage", "delete_story", "change_story"} & codenames
+    assert not {"delete_alignedpair", "delete_passage", "delete_story", "change_story", "delete_article"} & codenames
     assert editor.is_staff and not editor.is_superuser and editor.has_perm("newsdiff.change_alignedpair")
 
 
@@ -346,3 +346,48 @@ def test_a_dump_of_a_tagged_story_loads_into_an_empty_database_with_every_tag(ed
     call_command("loaddata", str(dump), verbosity=0)
     assert record() == before
     assert json.loads(dump.read_text())  # a plain JSON file a person can read
+
+
+@pytest.mark.parametrize("relation", [value for value, _ in AlignedPair.Relation.choices])
+def test_each_relation_action_sets_its_relation(editor_client, story, relation):
+    pairs = list(AlignedPair.objects.order_by("pk")[:2])
+    AlignedPair.objects.filter(pk__in=[p.pk for p in pairs]).update(relation="paraphrase" if relation != "paraphrase"
+                                                                    else "verbatim")
+    run_action(editor_client, "alignedpair", f"mark_{relation}", pairs)
+    assert set(AlignedPair.objects.filter(pk__in=[p.pk for p in pairs]).values_list("relation", "tagged_by")) == {
+        (relation, "ed")}
+
+
+def test_story_action_re_runs_attribution_and_keeps_editors_voices(editor_client, editor):
+    call_command("ingest", str(SEED_STORY), "--no-align", stdout=open("/dev/null", "w"))
+    story = Story.objects.get(slug=SLUG)
+    passage = Passage.objects.filter(article__story=story, voice__is_default=True, kind="sentence").first()
+    passage.voice = Voice.objects.get(story=story, slug="kremlin")
+    editing.stamp_passage_voice(passage, editor)
+    passage.save()
+    response = run_action(editor_client, "story", "run_attribution", [story])
+    assert "attribution re-run on 5 articles" in response.content.decode()
+    passage.refresh_from_db()
+    assert (passage.voice.slug, passage.voice_decided_by) == ("kremlin", "editor")
+
+
+def test_the_article_page_in_the_admin_edits_only_voice_and_speaker_of_its_passages(editor_client, story):
+    article = Article.objects.filter(story=story).order_by("source").first()
+    passages = list(article.passages.order_by("position"))
+    url = reverse("admin:newsdiff_article_change", args=[article.pk])
+    page = editor_client.get(url).content.decode()
+    assert 'name="passages-0-voice"' in page and 'name="passages-0-text"' not in page
+    west = Voice.objects.get(story=story, slug="west")
+    data = {"passages-TOTAL_FORMS": len(passages),
+            "passages-INITIAL_FORMS": len(passages), "passages-MIN_NUM_FORMS": 0, "passages-MAX_NUM_FORMS": 1000}
+    for n, p in enumerate(passages):
+        data.update({f"passages-{n}-id": p.pk, f"passages-{n}-article": article.pk,
+                     f"passages-{n}-voice": p.voice_id, f"passages-{n}-speaker": ""})
+    data["passages-0-voice"] = west.pk
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    first, second = (Passage.objects.get(pk=p.pk) for p in passages[:2])
+    assert (first.voice, first.voice_decided_by, first.voice_edited_by) == (west, "editor", "ed")
+    assert second.voice_decided_by == "auto"  # untouched rows are not the editor's
+    article.refresh_from_db()
+    assert article.title == "Report 0" and log_of(article)

@@ -1,7 +1,8 @@
 """The "Editors" group, with exactly the permissions the editor's workflow needs.
 
 Editors read everything a story holds; they change pairs (confirm, reject,
-relabel, annotate), passages (voice, speaker, exchange), speakers (their
+relabel, annotate), passages (voice, speaker, exchange; also from the article
+page, whose own fields are read-only), speakers (their
 voice) and exchanges (rename, reorder, merge: merging deletes the merged
 rows); they run the alignment job and re-run attribution. They cannot add or
 delete stories, articles, passages or pairs: those come from ingest and the job.
@@ -16,7 +17,7 @@ PERMISSIONS = {
     "exchange": ["view", "change", "delete"],
     "story": ["view", "run_alignment", "run_attribution"],
     "voice": ["view"],
-    "article": ["view"],
+    "article": ["view", "change"],  # every article field is read-only: this opens its passages' voices
     "outlet": ["view"],
     "alignmentjob": ["view"],
 }
