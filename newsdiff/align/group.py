@@ -17,8 +17,8 @@ Contract of `group_exchanges(items, pairs, options)`:
   together). Each passage keeps its `neighbours` most similar passages: a
   sparse, weighted graph.
 - Communities: Louvain modularity at `resolution` (igraph), run `runs` times
-  with seeded random orders; two passages share a group when a majority of
-  runs put them together (average linkage on the co-association, cut at 1/2).
+  with seeded random orders; groups are the connected components of "a
+  majority of runs put these two together" (igraph again).
   The consensus makes the result independent of any one random order.
 - Groups smaller than `min_size` then join the group they are most similar to
   when the mean similarity reaches `join_floor`, or else an "Other" group
@@ -33,8 +33,6 @@ from dataclasses import dataclass
 
 import igraph
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from .score import Item, Options, Prepared, ScoredPair, prepare
 
@@ -128,9 +126,9 @@ def _consensus_communities(similarity: np.ndarray, go: GroupOptions) -> np.ndarr
             together += found[:, None] == found[None, :]
     finally:
         igraph.set_random_number_generator(random)
-    distance = 1.0 - together / go.runs
-    np.fill_diagonal(distance, 0.0)
-    return fcluster(linkage(squareform(distance, checks=False), method="average"), t=0.5, criterion="distance")
+    a, b = np.nonzero(np.triu(together > go.runs / 2, 1))
+    majority = igraph.Graph(n=n, edges=list(zip(a.tolist(), b.tolist())))
+    return np.array(majority.connected_components().membership)
 
 
 def _window_smoothed(matrix: np.ndarray, items: list[Item], weight: float, decay: float) -> np.ndarray:
