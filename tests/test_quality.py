@@ -1,6 +1,6 @@
 """Quality floors on the seed story's gold (../shared/eval beside the checkout; skipped without it).
 
-Regression guards, set below today's figures (voice 0.97, pair F1 0.50, exchanges 0.56): a
+Regression guards, set below today's figures (voice 0.97, pair F1 0.50, exchanges 0.57): a
 change that breaks segmentation, attribution or alignment fails here before anyone scores it.
 """
 import json
