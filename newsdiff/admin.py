@@ -6,6 +6,8 @@ form save), so it carries who and when and is written to the admin log.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils.html import format_html, format_html_join
@@ -416,9 +418,6 @@ class AlignedPairAdmin(admin.ModelAdmin):
 
     @admin.display(description="editors' decisions (newest first)")
     def decisions(self, pair):
-        from django.contrib.admin.models import LogEntry
-        from django.contrib.contenttypes.models import ContentType
-
         entries = LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(AlignedPair), object_id=str(pair.pk)
         ).select_related("user").order_by("-action_time")
@@ -435,7 +434,7 @@ class AlignedPairAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def _tag(self, request, queryset, **changes):
-        changed = editing.tag_pairs(queryset.select_related("a", "b"), request.user, **changes)
+        changed = editing.tag_pairs(queryset, request.user, **changes)
         what = ", ".join(f"{k} {v}" for k, v in changes.items())
         self.message_user(request, f"{changed} pair(s) set to {what}.", messages.SUCCESS)
 

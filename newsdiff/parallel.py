@@ -86,14 +86,12 @@ def _passages(story: Story, filters: Filters, legend: list[dict]):
                 .order_by("article_id", "position"))
 
 
-def _pairs(story: Story, filters: Filters, visible: set[int] | None = None) -> list[tuple[int, int, float]]:
+def _pairs(story: Story, filters: Filters, visible: set[int]) -> list[tuple[int, int, float]]:
+    """The pairs the filters keep, between two `visible` passages."""
     query = AlignedPair.objects.filter(story=story, status__in=filters.statuses)
     if filters.min_score is not None:
         query = query.filter(score__gte=filters.min_score)
-    pairs = query.values_list("a_id", "b_id", "score")
-    if visible is None:
-        return list(pairs)
-    return [(a, b, s) for a, b, s in pairs if a in visible and b in visible]
+    return [(a, b, s) for a, b, s in query.values_list("a_id", "b_id", "score") if a in visible and b in visible]
 
 
 def parallel_grid(story: Story, filters: Filters, legend: list[dict], articles: list[Article]) -> Grid:
