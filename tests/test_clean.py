@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from newsdiff.text.clean import TextError, clean_article, decode_bytes, fix_encoding, parse_date
+from newsdiff.text.clean import Paragraph, TextError, clean_article, decode_bytes, fix_encoding, parse_date
 
 
 def test_it_repairs_mojibake_and_keeps_curly_quotes():
@@ -65,6 +65,36 @@ def test_it_drops_a_metadata_line_with_a_written_date():
         "/SomeSite",
         "Read more: the earlier talks",
         "Advertisement",
+        # Bylines with wire credits
+        "By Jane Doe with Agency News",
+        "By Jane Doe and John Roe, Agency News",
+        "By JANE DOE (Agency News)",
+        "Jane Doe | Agency News",
+        # Share prompts
+        "Share on Facebook",
+        "Click here to read the full statement",
+        "Subscribe to our daily briefing",
+        "Follow us for the latest updates",
+        # Related-article teasers
+        "READ MORE: Allies weigh their next steps",
+        "Related: What the talks mean for the region",
+        "Also read: Five things to know about the summit",
+        "READ SOME MORE",
+        "Recommended Videos",
+        # Photo credits and gallery controls
+        "(Agency News: Jane Doe)",
+        "(AGENCY / POOL / Jane Doe)",
+        "Photo: Jane Doe/Agency News",
+        "Full Screen",
+        "2 / 7",
+        # Time stamps of the page
+        "Updated 10:15, 04-May-2023",
+        "Agency News) 09:06, May 4, 2023",
+        "Updated:",
+        "Wednesday, May 3, 2023",
+        # Notices of an ad slot or a player that did not load
+        "This advertisement has not loaded yet, but the story goes on below.",
+        "Sorry, this video is unavailable.",
     ],
 )
 def test_it_drops_boilerplate_lines(line):
@@ -151,3 +181,111 @@ def test_decode_strips_a_utf8_bom():
 )
 def test_parse_date(text, expected):
     assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "lead, dateline",
+    [
+        ("VALDORA, May 4. /AGENCY/. The ministers met on Tuesday.", "VALDORA, May 4. /AGENCY/."),
+        ("VALDORA, May 4 (Agency) - The ministers met on Tuesday.", "VALDORA, May 4 (Agency) -"),
+        ("PORT ELLIS, Oct. 12 (Agency News) -- The ministers met on Tuesday.", "PORT ELLIS, Oct. 12 (Agency News) --"),
+        ("VALDORA/KESTRIA, Oct 12, 2023 (agency) — The ministers met on Tuesday.",
+         "VALDORA/KESTRIA, Oct 12, 2023 (agency) —"),
+        ("VALDORA (AGENCY) - The ministers met on Tuesday.", "VALDORA (AGENCY) -"),
+        ("Valdora, 4 May — The ministers met on Tuesday.", "Valdora, 4 May —"),
+        ("VALDORA – The ministers met on Tuesday.", "VALDORA –"),
+    ],
+)
+def test_an_agency_dateline_is_stripped_and_its_sentence_kept(lead, dateline):
+    article = clean_article(f"Ministers meet\n\n{lead} They agreed to meet again.\n\nThe talks ended.")
+    assert article.paragraphs[1] == Paragraph("The ministers met on Tuesday. They agreed to meet again.", "text")
+    assert dateline in article.dropped
+
+
+def test_a_dateline_on_a_line_of_its_own_is_dropped():
+    article = clean_article("Ministers meet\n\nVALDORA, May 4. /AGENCY/.\n\nThe ministers met on Tuesday.")
+    assert article.body == "Ministers meet\n\nThe ministers met on Tuesday."
+
+
+def test_only_the_lead_paragraph_loses_a_bare_place_and_dash():
+    text = "Ministers meet\n\nThe ministers met on Tuesday.\n\nNATO – the alliance – said nothing."
+    assert "NATO – the alliance – said nothing." in clean_article(text).body
+
+
+def test_only_one_dateline_is_stripped():
+    text = ("Ministers meet\n\nVALDORA, May 4 (Agency) - The ministers met.\n\n"
+            "KESTRIA, May 3 (Agency) - They had met before, the report said.")
+    assert "KESTRIA, May 3 (Agency) - They had met before" in clean_article(text).body
+
+
+def test_a_widget_label_before_a_paragraph_is_removed():
+    article = clean_article("Ministers meet\n\nArticle content The ministers met on Tuesday.")
+    assert article.paragraphs[1].text == "The ministers met on Tuesday."
+
+
+def test_a_player_notice_after_the_last_sentence_is_removed():
+    article = clean_article("Ministers meet\n\nThe ministers met. We apologise, but this video failed to load.")
+    assert article.paragraphs[1].text == "The ministers met."
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "“We will not give up on the talks until every side has agre",
+        '"Our position is clear and our partners know th',
+        "The minister, who has long opposed the pl",
+    ],
+)
+def test_a_last_sentence_cut_off_by_the_site_stays_prose(last):
+    article = clean_article(f"Ministers meet\n\nThe ministers met on Tuesday.\n\n{last}")
+    assert article.paragraphs[-1] == Paragraph(last, "text")
+
+
+def test_a_heading_that_is_not_last_stays_a_heading():
+    article = clean_article("Ministers meet\n\nThe talks began.\n\nWhat the allies said next\n\nThey said little.")
+    assert Paragraph("What the allies said next", "heading") in article.paragraphs
+
+
+@pytest.mark.parametrize(
+    "line, caption",
+    [
+        ("The minister arrives for the talks in Valdora, May 4, 2023. (Agency/Jane Doe)",
+         "The minister arrives for the talks in Valdora, May 4, 2023."),
+        ("The minister arrives for the talks. (AP Photo/Jane Doe)", "The minister arrives for the talks."),
+        ("The minister arrives for the talks. The talks lasted an hour. (Jane Doe, Agency Pool Photo via AP)",
+         "The minister arrives for the talks. The talks lasted an hour."),
+        ("The minister speaks by video link with his counterpart. example.org",
+         "The minister speaks by video link with his counterpart."),
+    ],
+)
+def test_a_line_with_a_photo_credit_is_a_caption_without_it(line, caption):
+    article = clean_article(f"Ministers meet\n\n{line}\n\nThe ministers met on Tuesday.")
+    assert article.paragraphs[1] == Paragraph(caption, "caption")
+
+
+def test_a_sentence_ending_in_brackets_is_not_a_caption():
+    line = "The poll was run by two institutes (Valdora Institute/Kestria Lab) and shows support."
+    assert Paragraph(line, "text") in clean_article(f"Ministers meet\n\n{line}").paragraphs
+
+
+def test_a_title_case_link_between_paragraphs_of_prose_is_dropped():
+    link = "Allies Weigh Their Next Steps After the Valdora Talks"
+    article = clean_article(f"Ministers meet\n\nThe talks began.\n\n{link}\n\nThe allies said little.")
+    assert link in article.dropped
+    assert article.body == "Ministers meet\n\nThe talks began.\n\nThe allies said little."
+
+
+def test_a_short_title_case_heading_between_paragraphs_stays():
+    article = clean_article("Ministers meet\n\nThe talks began.\n\nThe Border Question\n\nThe allies said little.")
+    assert Paragraph("The Border Question", "heading") in article.paragraphs
+
+
+def test_a_line_the_page_repeats_is_kept_once():
+    caption = "The ministers meet in Valdora on 4 May 2023."
+    article = clean_article(f"Ministers meet\n\nMinisters meet\n\n{caption}\n\n{caption}\n\nThe talks began.")
+    assert [p.text for p in article.paragraphs] == ["Ministers meet", caption, "The talks began."]
+
+
+def test_a_heading_with_a_date_is_not_a_time_stamp():
+    article = clean_article("Ministers meet\n\nThe talks began.\n\nTalks resume on May 4\n\nThe allies said little.")
+    assert Paragraph("Talks resume on May 4", "heading") in article.paragraphs

@@ -83,3 +83,15 @@ def test_offsets_always_slice_the_body_to_the_passage_text(items):
         previous_end = s.end
     covered = "".join(s.text for s in segments)
     assert "".join(covered.split()) == "".join(body.split())
+
+
+def test_an_agency_dateline_is_no_passage_of_its_own():
+    article = clean_article("Ministers meet\n\nVALDORA, May 4. /AGENCY/. The ministers met on Tuesday. They left.")
+    assert [s.text for s in segment(article.paragraphs)] == [
+        "Ministers meet", "The ministers met on Tuesday.", "They left."]
+
+
+def test_a_cut_off_last_sentence_is_a_sentence_passage():
+    article = clean_article("Ministers meet\n\nThe ministers met.\n\n“We will not give up on the talks until every si")
+    assert (segment(article.paragraphs)[-1].text, segment(article.paragraphs)[-1].kind) == (
+        "“We will not give up on the talks until every si", "text")

@@ -64,11 +64,23 @@ _BOILERPLATE = stock.compile_lines(stock.BOILERPLATE_LINES)
 _SIGNATURE = re.compile(rf"^{stock.SIGNATURE_LINE}$")
 _BYLINE = re.compile(rf"^{stock.BYLINE}$")  # case-sensitive: names are capitalised
 _END_MARKER = re.compile(r"\s*(?:" + "|".join(stock.END_MARKERS) + r")\s*$", re.IGNORECASE)
+# A notice glued after a paragraph's last sentence (the page put a video player there).
+_TRAILING_NOTICE = re.compile(r"(?<=[.!?”\"])\s+(?:" + "|".join(stock.NOTICE_SENTENCES) + r")$", re.IGNORECASE)
 _PHOTO_CREDIT = re.compile(stock.PHOTO_CREDIT, re.IGNORECASE)
 _CAPTION_OPENING = re.compile(rf"^{stock.CAPTION_OPENING}", re.IGNORECASE)
 _POSITION_MARK = re.compile(stock.POSITION_MARK, re.IGNORECASE)
 _PICTURE_WORD = re.compile(r"\b(photo|picture|image|pictured|poses?|seen)\b", re.IGNORECASE)
 _SOURCE_FIELD = re.compile(stock.SOURCE_FIELD, re.IGNORECASE)
+_BAR_BYLINE = re.compile(rf"^{stock.BAR_BYLINE}$")  # case-sensitive, as _BYLINE
+_PARAGRAPH_PREFIX = re.compile(r"^(?:" + "|".join(stock.PARAGRAPH_PREFIXES) + ")", re.IGNORECASE)
+_DATELINE = re.compile(stock.DATELINE)
+_BARE_DATELINE = re.compile(stock.BARE_DATELINE)
+_PAREN_CREDIT = re.compile(stock.PAREN_CREDIT, re.IGNORECASE)
+_DOMAIN_CREDIT = re.compile(stock.DOMAIN_CREDIT)
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[-/.](?:\d{1,2}|[A-Za-z]{3,9})[-/.]\d{1,4}\b")
+# How many lead paragraphs may carry the agency dateline (a standfirst or a caption can come first).
+DATELINE_PARAGRAPHS = 3
 _BULLET = re.compile(r"^[-–—•*·]\s+")
 _REPEATED = re.compile(r"^(?P<once>.{20,}?)(?:\s*(?P=once))+$", re.DOTALL)
 # A lone "Â" is what is left of a UTF-8 no-break space read as Latin-1 once the
@@ -144,10 +156,23 @@ def _is_heading(line: str) -> bool:
 
 
 def _caption_text(line: str) -> str | None:
-    """The caption a line carries, once, or None when the line is not a caption."""
+    """The caption a line carries, once, or None when the line is not a caption.
+
+    A line is a caption when it carries a photo credit after its text
+    ("... Photograph: Agency", "... (Agency/Jane Doe)", "... example.org") or
+    reads like one ("Photo of ...", "(L)" with a picture word). The credit is
+    left out of the caption. An empty string means the line is only a credit.
+    """
     credit = _PHOTO_CREDIT.search(line)
-    if credit and credit.start() > 0:
+    trailing = _PAREN_CREDIT.search(line) or _DOMAIN_CREDIT.search(line)
+    if credit and credit.start() == 0:
+        # "Photo: Jane Doe/Agency" is only a credit; a longer text after the label is the caption.
+        rest = line[credit.end():].strip()
+        text = rest if len(rest.split()) > 6 else ""
+    elif credit:
         text = line[: credit.start()].strip()
+    elif trailing and (trailing.start() == 0 or line[: trailing.start()].rstrip().endswith(_TERMINAL)):
+        text = line[: trailing.start()].strip()
     elif _CAPTION_OPENING.match(line) or (
         _POSITION_MARK.search(line) and _PICTURE_WORD.search(line) and len(line.split()) <= 40
     ):
@@ -156,6 +181,55 @@ def _caption_text(line: str) -> str | None:
         return None
     repeated = _REPEATED.match(text)
     return (repeated.group("once") if repeated else text).strip()
+
+
+def _is_time_stamp(line: str) -> bool:
+    """A line that only says when the page was written ("Updated 09:06, 16-Dec-2021").
+
+    With a clock time or a stamp word, two other words may stand (an outlet's
+    name); a bare date must stand alone.
+    """
+    if _ends_as_sentence(line) or len(line.split()) > 10:
+        return False
+    has_clock = bool(_CLOCK.search(line))
+    rest = _NUMERIC_DATE.sub(" ", _CLOCK.sub(" ", line))
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", rest)]
+    has_stamp_word = any(w in stock.STAMP_WORDS - {"on", "at", "last"} for w in words)
+    dated = has_clock or parse_date(line) is not None or bool(_NUMERIC_DATE.search(line))
+    others = [w for w in words if w not in stock.STAMP_WORDS and w not in stock.MONTHS]
+    if has_clock or (has_stamp_word and dated):
+        return len(others) <= 2
+    return dated and not others
+
+
+def _is_title_case(line: str) -> bool:
+    """Five words or more, every word but the small ones capitalised, not all in capitals."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    if len(words) < 5 or line.isupper():
+        return False
+    big = [w for w in words if w.lower() not in stock.TITLE_CASE_SMALL_WORDS]
+    return len(big) >= 3 and all(w[0].isupper() for w in big)
+
+
+def _looks_cut_off(line: str) -> bool:
+    """A sentence the site cut short: no end punctuation, and either a quote left open
+    or five words or more that do not read as a title."""
+    if _ends_as_sentence(line) or line.isupper():
+        return False
+    opened = line.count("“") > line.count("”") or line.count('"') % 2 == 1
+    return opened or (len(line.split()) >= 5 and not _is_title_case(line))
+
+
+def strip_dateline(text: str, *, lead: bool) -> tuple[str, str]:
+    """(dateline, rest) of a paragraph that opens with an agency dateline, else ("", text).
+
+    `lead` says the paragraph is the story's first: only there does a bare
+    capitalised place and a dash ("CITY – ") count as a dateline.
+    """
+    match = _DATELINE.match(text) or (_BARE_DATELINE.match(text) if lead else None)
+    if not match:
+        return "", text
+    return match.group().strip(), text[match.end():].strip()
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -189,6 +263,19 @@ def _title_of(line: str) -> str:
     return line
 
 
+def _is_furniture(line: str) -> bool:
+    """A line that is never a claim, by its shape or as a stock phrase of news pages."""
+    return bool(
+        _BOILERPLATE.match(line)
+        or _SIGNATURE.match(line)
+        or _BYLINE.match(line)
+        or _BAR_BYLINE.match(line)
+        or _is_time_stamp(line)
+        # A byline whose names were stripped ("in Washington and in Moscow").
+        or (line[:1].islower() and not _ends_as_sentence(line) and len(line.split()) <= 8)
+    )
+
+
 def clean_article(text: str) -> CleanArticle:
     text = fix_encoding(text)
     lines = split_paragraphs(text)
@@ -199,6 +286,8 @@ def clean_article(text: str) -> CleanArticle:
     dropped: list[str] = []
     outlet = published = None
     seen_captions: set[str] = set()
+    lead_paragraphs = 0  # body paragraphs of prose so far, for the dateline
+    dateline_seen = False
 
     for line in lines[1:]:
         bare = _BULLET.sub("", line)
@@ -208,28 +297,37 @@ def clean_article(text: str) -> CleanArticle:
             published = published or parse_date(bare)
             dropped.append(line)
             continue
-        if (
-            _BOILERPLATE.match(bare)
-            or _SIGNATURE.match(bare)
-            or _BYLINE.match(bare)
-            or (bare[:1].islower() and not _ends_as_sentence(bare) and len(bare.split()) <= 8)
-        ):
-            # The last is a byline whose names were stripped ("in Washington and in Moscow").
+        if _is_furniture(bare):
             dropped.append(line)
             continue
         caption = _caption_text(line)
         if caption is not None:
-            if caption in seen_captions:
+            if not caption or caption in seen_captions:
                 dropped.append(line)
             else:
                 seen_captions.add(caption)
                 paragraphs.append(Paragraph(caption, "caption"))
             continue
-        body = _END_MARKER.sub("", line)
-        if not body:
+        body = _END_MARKER.sub("", _TRAILING_NOTICE.sub("", _PARAGRAPH_PREFIX.sub("", line)))
+        if not dateline_seen and lead_paragraphs < DATELINE_PARAGRAPHS:
+            dateline, body = strip_dateline(body, lead=lead_paragraphs == 0)
+            if dateline:
+                dateline_seen = True
+                dropped.append(dateline)
+        if not body or any(p.text == body for p in paragraphs):
+            # Nothing left, or a line the page repeats (a headline printed twice, a caption without credit).
             dropped.append(line)
             continue
-        paragraphs.append(Paragraph(body, "heading" if _is_heading(body) else "text"))
+        kind = "heading" if _is_heading(body) else "text"
+        lead_paragraphs += kind == "text"
+        paragraphs.append(Paragraph(body, kind))
+
+    # A site that cuts an article short leaves its last sentence unfinished: still prose.
+    last = paragraphs[-1]
+    if len(paragraphs) > 1 and last.kind == "heading" and _looks_cut_off(last.text) and lead_paragraphs:
+        paragraphs[-1] = Paragraph(last.text, "text")
+
+    paragraphs = _without_link_titles(paragraphs, dropped)
 
     # Short unpunctuated lines after the last paragraph of prose are page furniture.
     while len(paragraphs) > 1 and paragraphs[-1].kind == "heading" and len(paragraphs[-1].text.split()) <= 4:
@@ -244,3 +342,18 @@ def clean_article(text: str) -> CleanArticle:
         published=published,
         dropped=tuple(dropped),
     )
+
+
+def _without_link_titles(paragraphs: list[Paragraph], dropped: list[str]) -> list[Paragraph]:
+    """Drop a lone title-case line between two paragraphs of prose: the title of a linked
+    article ("Allies Weigh New Steps After the Talks"). Section headings are rarely that
+    long in title case, and a heading that opens a section follows no prose of its own."""
+    kept: list[Paragraph] = []
+    for i, p in enumerate(paragraphs):
+        between_prose = 0 < i < len(paragraphs) - 1 and kept and kept[-1].kind == "text" \
+            and paragraphs[i + 1].kind == "text"
+        if p.kind == "heading" and between_prose and _is_title_case(p.text):
+            dropped.append(p.text)
+            continue
+        kept.append(p)
+    return kept
