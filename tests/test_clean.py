@@ -289,3 +289,10 @@ def test_a_line_the_page_repeats_is_kept_once():
 def test_a_heading_with_a_date_is_not_a_time_stamp():
     article = clean_article("Ministers meet\n\nThe talks began.\n\nTalks resume on May 4\n\nThe allies said little.")
     assert Paragraph("Talks resume on May 4", "heading") in article.paragraphs
+
+
+def test_a_lone_credit_beside_a_caption_is_dropped():
+    caption = "The minister arrives for the talks. (Agency/Jane Doe)"
+    article = clean_article(f"Ministers meet\n\nAgency Pool\n\n{caption}\n\nThe ministers met on Tuesday.")
+    assert [p.kind for p in article.paragraphs] == ["title", "caption", "text"]
+    assert "Agency Pool" in article.dropped

@@ -328,6 +328,7 @@ def clean_article(text: str) -> CleanArticle:
         paragraphs[-1] = Paragraph(last.text, "text")
 
     paragraphs = _without_link_titles(paragraphs, dropped)
+    paragraphs = _without_lone_credits(paragraphs, dropped)
 
     # Short unpunctuated lines after the last paragraph of prose are page furniture.
     while len(paragraphs) > 1 and paragraphs[-1].kind == "heading" and len(paragraphs[-1].text.split()) <= 4:
@@ -353,6 +354,20 @@ def _without_link_titles(paragraphs: list[Paragraph], dropped: list[str]) -> lis
         between_prose = 0 < i < len(paragraphs) - 1 and kept and kept[-1].kind == "text" \
             and paragraphs[i + 1].kind == "text"
         if p.kind == "heading" and between_prose and _is_title_case(p.text):
+            dropped.append(p.text)
+            continue
+        kept.append(p)
+    return kept
+
+
+def _without_lone_credits(paragraphs: list[Paragraph], dropped: list[str]) -> list[Paragraph]:
+    """Drop a heading of one or two capitalised words next to a caption: the photo's
+    credit ("Agency"), which some pages print on a line of its own."""
+    kept: list[Paragraph] = []
+    for i, p in enumerate(paragraphs):
+        beside = [q.kind for q in paragraphs[max(i - 1, 0):i] + paragraphs[i + 1:i + 2]]
+        words = p.text.split()
+        if p.kind == "heading" and "caption" in beside and len(words) <= 2 and all(w[:1].isupper() for w in words):
             dropped.append(p.text)
             continue
         kept.append(p)
