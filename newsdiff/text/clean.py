@@ -9,9 +9,13 @@ the body (each with a kind: title, heading, caption or text), the outlet and
 publication date when a source line gives them, and the lines left out.
 
 The body is the paragraphs joined by a blank line; passages are offsets into
-it. Lines are left out by their *shape* (bylines, signatures, metadata lines,
-short trailing furniture) or because they are stock phrases of news pages
-(`stock.py`), never because of what one article says.
+it. Lines are left out by their *shape* (bylines with their wire credits,
+signatures, metadata and time-stamp lines, photo credits, a title-case link
+between paragraphs of prose, a line the page repeats, short trailing
+furniture) or because they are stock phrases of news pages (`stock.py`: share
+prompts, teasers, gallery controls, ad and player notices), never because of
+what one article says. An agency dateline is cut from the lead paragraph and
+the sentence it opens is kept; a last sentence the site cut short stays prose.
 
 >>> a = clean_article("Talks end\\n\\nby Jane Doe\\n\\nThe talks ended. Enditem\\n\\nShare this article")
 >>> a.title, a.body
