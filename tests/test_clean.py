@@ -263,8 +263,12 @@ def test_a_line_with_a_photo_credit_is_a_caption_without_it(line, caption):
     assert article.paragraphs[1] == Paragraph(caption, "caption")
 
 
-def test_a_sentence_ending_in_brackets_is_not_a_caption():
-    line = "The poll was run by two institutes (Valdora Institute/Kestria Lab) and shows support."
+@pytest.mark.parametrize(
+    "line",
+    ["The poll was run by two institutes (Valdora Institute/Kestria Lab) and shows support.",
+     "The minister said one word. (in Valdoran: yes)"],
+)
+def test_a_sentence_ending_in_brackets_is_not_a_caption(line):
     assert Paragraph(line, "text") in clean_article(f"Ministers meet\n\n{line}").paragraphs
 
 

@@ -79,7 +79,7 @@ _BAR_BYLINE = re.compile(rf"^{stock.BAR_BYLINE}$")  # case-sensitive, as _BYLINE
 _PARAGRAPH_PREFIX = re.compile(r"^(?:" + "|".join(stock.PARAGRAPH_PREFIXES) + ")", re.IGNORECASE)
 _DATELINE = re.compile(stock.DATELINE)
 _BARE_DATELINE = re.compile(stock.BARE_DATELINE)
-_PAREN_CREDIT = re.compile(stock.PAREN_CREDIT, re.IGNORECASE)
+_PAREN_CREDIT = re.compile(stock.PAREN_CREDIT)  # case-sensitive: names and agencies are capitalised
 _DOMAIN_CREDIT = re.compile(stock.DOMAIN_CREDIT)
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[-/.](?:\d{1,2}|[A-Za-z]{3,9})[-/.]\d{1,4}\b")
@@ -355,8 +355,8 @@ def _without_link_titles(paragraphs: list[Paragraph], dropped: list[str]) -> lis
     long in title case, and a heading that opens a section follows no prose of its own."""
     kept: list[Paragraph] = []
     for i, p in enumerate(paragraphs):
-        between_prose = 0 < i < len(paragraphs) - 1 and kept and kept[-1].kind == "text" \
-            and paragraphs[i + 1].kind == "text"
+        after_prose = bool(kept) and kept[-1].kind == "text"
+        between_prose = after_prose and i + 1 < len(paragraphs) and paragraphs[i + 1].kind == "text"
         if p.kind == "heading" and between_prose and _is_title_case(p.text):
             dropped.append(p.text)
             continue

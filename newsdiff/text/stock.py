@@ -75,7 +75,7 @@ PHOTO_CREDIT = r"\b(photograph|photo|picture|image|credit)s?\s*:\s*"
 # A credit in brackets at the end of a line: "(Agency/Jane Doe)", "(AP Photo/Jane Doe)",
 # "(Agency: Jane Doe)", "(AGENCY / POOL / Jane Doe)", "(Jane Doe, Agency Pool Photo via AP)".
 PAREN_CREDIT = (
-    r"\(\s*(?:[^()]{0,80}\b(?:photo|pool|images?|handout|credit)\b[^()]{0,80}"
+    r"\(\s*(?:[^()]{0,80}\b(?i:photo|pool|images?|handout|credit)\b[^()]{0,80}"
     r"|[A-Z][\w.&'’ -]{0,40}?\s*[:/]\s*[A-Z][^()]{0,80})\s*\)\s*$"
 )
 
