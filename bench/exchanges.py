@@ -40,6 +40,7 @@ VARIANTS = [
     ("default", dict()),
     ("without pair scores", dict(w_pair=0.0)),
     ("pair scores x2 (a stronger pair signal)", dict(w_pair=2.0)),
+    ("headlines and term-poor passages in the graph", dict(min_terms=0)),
     ("without paragraph smoothing", dict(w_paragraph=0.0)),
     ("without article window smoothing", dict(w_window=0.0)),
     ("without the commentary dimension", dict(w_commentary=0.0)),
@@ -47,8 +48,8 @@ VARIANTS = [
     ("full graph (no kNN)", dict(neighbours=0)),
 ]
 # The main constants chosen leave-one-story-out.
-GRID = dict(resolution=[0.8, 1.0, 1.2, 1.4], neighbours=[10, 20, 40], w_window=[0.25, 0.5, 1.0],
-            w_paragraph=[0.5, 1.0])
+GRID = dict(resolution=[1.0, 1.2, 1.3, 1.4], neighbours=[20, 40, 60], w_window=[0.25, 0.5, 1.0],
+            w_paragraph=[0.5, 1.0], min_terms=[0, 2])
 
 
 def stories():
