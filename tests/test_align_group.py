@@ -1,5 +1,6 @@
 from newsdiff.align.group import GroupOptions, group_exchanges
-from newsdiff.align.score import Item, Options, score_pairs
+from newsdiff.align.score import Item, Options, prepare, score_pairs
+from newsdiff.align.titles import exchange_titles
 
 FISH = ["The fishing quota will be cut by a third, the minister said.",
         "Fishing quotas are to fall by a third next spring.",
@@ -84,3 +85,27 @@ def test_a_sentence_without_topic_words_follows_the_sentences_around_it_in_its_a
     assert with_window >= neighbours and not with_window & gas
     alone = GroupOptions(min_size=2, w_window=0.0)
     assert not group_of(group_exchanges(everything, pairs, Options(), alone), 77) >= neighbours
+
+
+def test_titles_are_short_phrases_as_written_from_the_groups_passages():
+    its = items()
+    groups = group_exchanges(its, score_pairs(its, Options()), Options(), GroupOptions(min_size=2))
+    texts = {i.id: i.text for i in its}
+    for g in groups:
+        words = g.title.split()
+        assert 1 <= len(words) <= 8 and len(g.title) <= 60
+        assert any(g.title in texts[i] for i in g.items), g.title  # contiguous, case kept
+        assert words[0].lower() not in {"the", "a", "of", "will", "by"} and words[-1].lower() not in {"the", "a", "of"}
+    assert len({g.title.lower() for g in groups}) == len(groups)
+
+
+def test_a_title_names_the_topic_not_the_speaker():
+    options = Options(actor_words=("Ombudsman Varga",))  # the story's data names its speakers
+    texts = ["Ombudsman Varga wants the river dam raised by two metres.",
+             "Ombudsman Varga wants the river dam to rise two metres.",
+             "The river dam will be raised before the floods.",
+             "Raising the river dam costs a fortune.",
+             "Farmers fear the floods.", "Bread prices rose."]
+    its = [Item(k + 1, k, text, position=1) for k, text in enumerate(texts)]
+    [title] = exchange_titles(prepare(its, options), [[0, 1, 2, 3]], score_pairs(its, options), options)
+    assert "river dam" in title and "Varga" not in title and "wants" not in title

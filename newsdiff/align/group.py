@@ -5,7 +5,8 @@ Pure functions, no database.
 Contract of `group_exchanges(items, pairs, options)`:
 
 - Every item (headlines and headings too) ends in exactly one group; groups
-  are returned largest first, each with a title of its most distinctive terms.
+  are returned largest first, each titled by `titles.exchange_titles` (a short
+  phrase as written in its most central passage; distinct within the story).
 - Vectors: each passage's tf-idf vector (with a `w_commentary` dimension when
   outsiders say it: analysts, former officials, third parties), plus
   `w_window` times the mean of its article's other passages weighted by
@@ -16,11 +17,15 @@ Contract of `group_exchanges(items, pairs, options)`:
   their pair score from `score_pairs` (two outlets relaying one claim belong
   together). Each passage keeps its `neighbours` most similar passages: a
   sparse, weighted graph.
+- Only sentences with at least `min_terms` content terms take part in the
+  communities: headlines, captions, headings and datelines share words with
+  every topic and would tie rows together; they join a group afterwards as
+  small groups do.
 - Communities: Louvain modularity at `resolution` (igraph), run `runs` times
   with seeded random orders; groups are the connected components of "a
   majority of runs put these two together" (igraph again).
   The consensus makes the result independent of any one random order.
-- Groups smaller than `min_size` then join the group they are most similar to
+- Groups smaller than `min_size` (and the passages left out above) then join the group they are most similar to
   when the mean similarity reaches `join_floor`, or else an "Other" group
   (`is_other=True`).
 - Deterministic: the same input gives the same groups in the same order.
@@ -35,6 +40,7 @@ import igraph
 import numpy as np
 
 from .score import Item, Options, Prepared, ScoredPair, prepare
+from .titles import exchange_titles
 
 OTHER_TITLE = "Other"
 
@@ -51,7 +57,7 @@ class GroupOptions:
     runs: int = 10
     min_size: int = 3
     join_floor: float = 0.02
-    title_terms: int = 3
+    min_terms: int = 2
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options
     prepared = prepared or prepare(items, options)
     n = len(items)
     if n == 1:
-        return [Group((items[0].id,), _title(prepared, [0], group_options.title_terms))]
+        return [Group((items[0].id,), exchange_titles(prepared, [[0]], pairs, options)[0])]
     go = group_options
     commentary = np.array([[go.w_commentary * item.commentary] for item in items], dtype=np.float64)
     vectors = np.hstack([prepared.matrix.astype(np.float64), commentary])
@@ -81,12 +87,16 @@ def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options
         if p.a in row and p.b in row:
             similarity[row[p.a], row[p.b]] += go.w_pair * p.score
             similarity[row[p.b], row[p.a]] += go.w_pair * p.score
-    labels = _consensus_communities(similarity, go)
+    core = [r for r, item in enumerate(items) if item.kind == "sentence" and len(prepared.terms[r]) >= go.min_terms]
+    if len(core) < 2:
+        core = list(range(n))
+    labels = _consensus_communities(similarity[np.ix_(core, core)], go)
     members = defaultdict(list)
-    for r, label in enumerate(labels):
+    for r, label in zip(core, labels):
         members[label].append(r)
+    outside = sorted(set(range(n)) - set(core))
     big = [m for m in members.values() if len(m) >= go.min_size]
-    small = [r for m in members.values() if len(m) < go.min_size for r in m]
+    small = [r for m in members.values() if len(m) < go.min_size for r in m] + outside
     other: list[int] = []
     for r in small:
         if big:
@@ -97,8 +107,8 @@ def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options
                 continue
         other.append(r)
     big.sort(key=lambda m: (-len(m), min(m)))
-    groups = [Group(tuple(items[r].id for r in sorted(m)), _title(prepared, m, go.title_terms))
-              for m in big]
+    titles = exchange_titles(prepared, big, pairs, options)
+    groups = [Group(tuple(items[r].id for r in sorted(m)), title) for m, title in zip(big, titles)]
     if other:
         groups.append(Group(tuple(items[r].id for r in sorted(other)), OTHER_TITLE, is_other=True))
     return groups
@@ -165,23 +175,3 @@ def _paragraph_smoothed(matrix: np.ndarray, items: list[Item], paragraphs: dict,
                 out[r] += weight * (total - matrix[r]) / (len(rows) - 1)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.where(norms > 0, norms, 1)
-
-
-def _title(prepared: Prepared, rows: list[int], count: int) -> str:
-    """The group's most distinctive terms: weight in the group times rarity in the story."""
-    weight = defaultdict(float)
-    articles = defaultdict(set)
-    for r in rows:
-        for t in set(prepared.terms[r]):
-            weight[t] += prepared.idf.get(t, 0.0)
-            articles[t].add(prepared.items[r].article)
-    # A term several outlets use names the topic; one outlet's pet word does not.
-    ranked = sorted(weight, key=lambda t: (-(weight[t] * len(articles[t])), t))
-    words = []
-    for t in ranked:
-        word = prepared.surface.get(t, t)
-        if word not in words and not word.isdigit():
-            words.append(word)
-        if len(words) == count:
-            break
-    return " · ".join(words) if words else OTHER_TITLE
