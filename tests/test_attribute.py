@@ -206,3 +206,63 @@ def test_the_titled_aide_just_named_is_the_same_speaker_but_officials_are_not():
         ["Mao Ning said the talks were useful.", "The Chinese spokeswoman added that more would follow."],
         "Chinese officials said a second round was planned.",
     ) == [("beijing", "Mao Ning"), ("beijing", "Mao Ning"), ("beijing", None)]
+
+
+# Verbs that report no speech by their subject
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wang is expected to brief reporters after the banquet.",  # passive
+        "The State Department did not immediately confirm the account of the talks.",  # negated
+        "Blinken never explained the delay to his hosts.",
+        "Ties soured in May when Wang said the embargo was theft, prompting a walkout.",  # subordinate
+        "The White House recalled its ambassador in April.",  # withdrawal, not recollection
+        "Trade charges, denied by Beijing, weighed on the talks.",  # passive with an agent
+        "Wang, asked about the embargo at a briefing, would not name the companies involved.",
+    ],
+)
+def test_verbs_that_report_no_speech_leave_the_sentence_to_the_narrator(text):
+    assert voices(text) == ["press"]
+
+
+def test_narration_is_not_carried_from_an_earlier_sentence_of_the_paragraph():
+    assert voices(["Blinken said the visit went well.", "Beijing did not confirm that account."]) == [
+        "white_house", "press"]
+
+
+def test_a_main_clause_frame_outranks_a_subordinate_one():
+    text = "Although Blinken had said he would press hard, Wang said he felt no pressure at all."
+    assert voices(text) == ["beijing"]
+
+
+@pytest.mark.parametrize("text", [
+    "Asked about the embargo, Wang said the matter was closed.",
+    "When asked how long talks would last, Wang said nobody could know.",
+    "Asked about the embargo and the detained sailors, Wang s",  # a copy cut off mid-word
+])
+def test_the_one_asked_is_the_subject_of_the_main_clause(text):
+    assert label(text) == [("beijing", "Wang Yi")]
+
+
+def test_was_quoted_as_saying_is_the_subjects_speech_not_a_passive():
+    assert voices("Wang was quoted as saying the talks were candid.") == ["beijing"]
+
+
+# Subjects set off by asides
+def test_an_aside_between_subject_and_verb_is_looked_past():
+    assert voices("Wang, meanwhile, demanded an end to the export controls.") == ["beijing"]
+
+
+def test_a_relative_clause_between_subject_and_verb_does_not_lend_its_names():
+    text = "Wang, who had accepted Blinken's invitation to visit Washington, voiced hope for a spring meeting."
+    assert label(text) == [("beijing", "Wang Yi")]
+
+
+def test_an_inverted_attribution_after_a_quote_outranks_the_speech_it_quotes():
+    text = 'The US secretary "said that the door stays open," said Chinese foreign ministry aide Mao Ning on Friday.'
+    assert label(text) == [("beijing", "Mao Ning")]
+
+
+@pytest.mark.parametrize("verb", ["hailed", "lauded", "praised", "revealed", "referred to"])
+def test_praise_and_disclosure_are_speech(verb):
+    assert voices(f"Wang on Monday {verb} the new shipping lane as a model for the region.") == ["beijing"]

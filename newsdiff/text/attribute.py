@@ -133,6 +133,18 @@ _ADVERBIAL_TAIL = re.compile(
     re.IGNORECASE,
 )
 _APPOSITION = re.compile(r"^\s*(?:\w+ing\b|\w+ed\b|an?\s|the\s|who\s|now\s)", re.IGNORECASE)
+_PASSIVE = re.compile(rf"(?<![\w’'-])(?:{_alternation(cues.BE_FORMS)})\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_NEGATED = re.compile(
+    rf"(?:(?<![\w’'-])(?:{_alternation(cues.NEGATIONS)})|n[’']t)"
+    r"\s+(?:(?:\w+ly|yet|publicly)\s+)?$",
+    re.IGNORECASE,
+)
+_SUBORDINATE = re.compile(rf"(?<![\w])(?:{_alternation(cues.SUBORDINATORS)})\s+(?:\S+\s+){{0,5}}$", re.IGNORECASE)
+_ASIDE = re.compile(rf"^\s*(?:{_alternation(cues.ASIDE_WORDS)})\s*$", re.IGNORECASE)
+_PASSIVE_PARTICIPLES = set(cues.PASSIVE_PARTICIPLES)
+_WITHDRAW = {w.lower() for w in cues.WITHDRAW_VERBS}
+_WITHDRAWN = re.compile(rf"^\s+(?:\S+\s+){{0,3}}?(?:{_alternation(cues.WITHDRAWN_PEOPLE)})(?![\w])", re.IGNORECASE)
+_PARTICIPLE_QUESTION = re.compile(r"^\s+(?:about|whether|if|how|what|why|when|on|for|by|to|again)\b", re.IGNORECASE)
 _GAZETTEER = {country: _term(names) for country, names in cues.GAZETTEER.items()}
 _NEUTRAL_BLOCS = {"european_union", "nato", "united_nations"}
 _PRONOUN = {p: "person" for p in cues.PRONOUNS_PERSON} | {p: "institution" for p in cues.PRONOUNS_INSTITUTION}
@@ -363,10 +375,15 @@ def _subject_before(masked: str, cue_start: int) -> list[str]:
     left = masked[:cue_start]
     cut = max((m.end() for m in _STRONG_BOUNDARY.finditer(left)), default=0)
     clause = left[cut:]
-    clauses = list(_CLAUSE.finditer(clause))
-    if clauses:
-        clause = clause[clauses[-1].end():]
-    pieces = clause.split(",")[::-1]
+    while clauses := list(_CLAUSE.finditer(clause)):
+        last = clauses[-1]
+        if last.group().lower() in ("who", "which") and clause[: last.start()].rstrip().endswith(",") \
+                and "," in clause[last.end():] and not clause.rsplit(",", 1)[1].strip():
+            clause = clause[: last.start()]  # "X, who had arrived late, said": X speaks
+            continue
+        clause = clause[last.end():]
+        break
+    pieces = [p for p in clause.split(",")[::-1] if not _ASIDE.match(p)]  # "X, meanwhile, said"
     if len(pieces) > 1 and not pieces[0].strip():
         pieces = pieces[1:]  # "the adviser, Jane Doe, said": the comma closes an apposition
     out = []
@@ -403,19 +420,63 @@ class _Frame:
     trailing: bool
 
 
-def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> list[_Frame]:
+def _not_speech(verb: str, before: str, rest: str) -> bool:
+    """Whether a reporting verb, in this position, reports no speech by its subject."""
+    if verb in ("according to", "quoted by"):
+        return False
+    if _NEGATED.search(before):
+        return True  # "the ministry did not confirm": nothing was said
+    if verb in _WITHDRAW and _WITHDRAWN.match(rest):
+        return True  # "recalled its ambassador"
+    participle = not verb.endswith("ing") and not re.fullmatch(r"\w+s", verb)
+    if participle and _PASSIVE.search(before) and not (verb in _RELAY and re.match(r"\s+as\b", rest)):
+        return True  # "X is expected to", "X was told" -- but "X was quoted as saying" is X's
+    if participle and re.match(r"\s+by\b", rest) and verb not in _RELAY:
+        return True  # "charges denied by Moscow"
+    if verb in _PASSIVE_PARTICIPLES and before.rstrip().endswith(",") and _PARTICIPLE_QUESTION.match(rest):
+        return True  # "X, asked about Y, would not ...": X was asked, did not speak
+    return False
+
+
+def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> tuple[list[_Frame], bool]:
+    """The sentence's speech frames, and whether it had cues that turned out to report no speech
+    (a negated, passive or subordinate verb): such a sentence is narration, not carried over."""
     frames = []
+    narration = False
     previous_end = None
-    for cue in _cues(text, masked):
+    cue_list = _cues(text, masked)
+    for n, cue in enumerate(cue_list):
         verb = " ".join(cue.group().lower().strip("“\"").split())
         before = masked[: cue.start()]
+        rest = masked[cue.end():]
         nested = previous_end is not None and not _FRAME_BREAK.search(masked, previous_end, cue.start())
         previous_end = cue.end()
         if nested and verb not in ("according to", "quoted by"):
             continue  # "X said Y told Z": the first frame speaks; a later cue is in its content
         if verb.endswith("ing") and _PARTICIPLE_AFTER_COMMA.search(before) and verb != "according to":
             continue  # "..., adding that": the frame before it speaks
+        opening = before.strip().lower()
+        if verb in _PASSIVE_PARTICIPLES and (not opening or opening in cues.SUBORDINATORS) \
+                and "," in rest:
+            # "Asked about X, Biden said ...": the main clause's subject speaks. A cue after the
+            # comma frames it; a sentence cut off before its verb still names the speaker.
+            if any(c.start() > cue.end() for c in cue_list):
+                continue
+            subject = " ".join(rest.split(",", 1)[1].split()[:4])
+            resolution = _resolve(subject, subject, lex, ctx)
+            if resolution is not None:
+                frames.append(_Frame(cue.start(), resolution, False))
+            continue
+        if _not_speech(verb, before, rest):
+            narration = True
+            continue
+        clause = re.split(r",", re.split(_STRONG_BOUNDARY, before)[-1])[-1]
+        if verb not in ("according to", "quoted by") and _SUBORDINATE.search(clause) \
+                and not _CLAUSE.search(clause[_SUBORDINATE.search(clause).end():]):
+            narration = True
+            continue  # "when X said ...": background to the main clause
         resolution = None
+        inverted = False
         if verb in ("according to", "quoted by"):
             subject, _ = _subject_after(masked, cue.end())
             resolution = _resolve(subject, subject, lex, ctx)  # the source only, not the sentence after it
@@ -428,6 +489,7 @@ def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> list[_Frame
             if not pieces or not pieces[0]:
                 subject, apposition = _subject_after(masked, cue.end())
                 resolution = _resolve(subject, apposition, lex, ctx)
+                inverted = bool(re.search(r"[,”\"]\s*$", before))  # '"...," said X': closes the quote
             else:
                 for piece in pieces:
                     resolution = _resolve(piece, " ".join(reversed(pieces)), lex, ctx)
@@ -437,14 +499,11 @@ def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> list[_Frame
                 resolution = _Resolution("transparent", rule="media")
         if resolution is None:
             continue
-        rest = masked[cue.end():]
-        trailing = (
-            verb in _TRAILING_VERBS
-            and bool(re.search(r"[,”\"]\s*[^,”\"]{0,80}$", before))
-            and _ADVERBIAL_TAIL.match(rest) is not None
-        )
+        trailing = verb in _TRAILING_VERBS and (inverted or (
+            bool(re.search(r"[,”\"]\s*[^,”\"]{0,80}$", before)) and _ADVERBIAL_TAIL.match(rest) is not None
+        ))
         frames.append(_Frame(cue.start(), resolution, trailing))
-    return frames
+    return frames, narration
 
 
 def _settle(resolution: _Resolution, ctx: _Context, lex: _Lexicon) -> tuple[str, str | None, str] | None:
@@ -466,9 +525,11 @@ def _settle(resolution: _Resolution, ctx: _Context, lex: _Lexicon) -> tuple[str,
 
 
 def _decide(text: str, masked: str, lex: _Lexicon, ctx: _Context):
-    frames = _frames(text, masked, lex, ctx)
+    frames, narration = _frames(text, masked, lex, ctx)
     settled = [(f, s) for f in frames if (s := _settle(f.resolution, ctx, lex)) is not None]
     if not settled:
+        if narration:
+            return lex.default, None, "narration", _Resolution("press", lex.default, rule="narration")
         return None
     trailing = [fs for fs in settled if fs[0].trailing]
     frame, (voice, speaker, rule) = trailing[-1] if trailing else settled[0]
