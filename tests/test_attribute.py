@@ -266,3 +266,33 @@ def test_an_inverted_attribution_after_a_quote_outranks_the_speech_it_quotes():
 @pytest.mark.parametrize("verb", ["hailed", "lauded", "praised", "revealed", "referred to"])
 def test_praise_and_disclosure_are_speech(verb):
     assert voices(f"Wang on Monday {verb} the new shipping lane as a model for the region.") == ["beijing"]
+
+
+# Who "he" and "the aide" are
+def test_he_is_the_person_the_previous_sentence_was_about_not_the_last_speaker():
+    assert label(
+        "Blinken said the talks had been useful.",
+        "Wang was blunter in his own remarks.",
+        '"Nobody may dictate to us," he said according to state television.',
+    )[-1] == ("beijing", "Wang Yi")
+
+
+def test_he_can_be_a_side_named_by_its_role():
+    assert voices(
+        "Blinken said the talks had been useful.",
+        "The Chinese minister was equally candid.",
+        "He said trust would take years to rebuild.",
+    )[-1] == "beijing"
+
+
+def test_he_without_a_speaker_yet_is_the_person_just_named():
+    assert label(["Blinken took questions from a list.", "He initially said the talks ran long."]) == [
+        ("press", None), ("white_house", "Antony Blinken")]
+
+
+def test_the_aide_is_the_person_the_text_called_an_aide_not_the_leader_just_named():
+    assert label(
+        "Wang met Blinken on Friday, with spokeswoman Mao Ning at his side.",
+        '"The embargo must end," Wang told Blinken.',
+        "More talks would follow, the spokeswoman said.",
+    )[-1] == ("beijing", "Mao Ning")

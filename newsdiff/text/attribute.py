@@ -145,6 +145,7 @@ _PASSIVE_PARTICIPLES = set(cues.PASSIVE_PARTICIPLES)
 _WITHDRAW = {w.lower() for w in cues.WITHDRAW_VERBS}
 _WITHDRAWN = re.compile(rf"^\s+(?:\S+\s+){{0,3}}?(?:{_alternation(cues.WITHDRAWN_PEOPLE)})(?![\w])", re.IGNORECASE)
 _PARTICIPLE_QUESTION = re.compile(r"^\s+(?:about|whether|if|how|what|why|when|on|for|by|to|again)\b", re.IGNORECASE)
+_TRAILING_ADVERBS = re.compile(rf"(?:\s+(?:[a-z]+ly|{_alternation(cues.AUXILIARIES)}))+$")
 _GAZETTEER = {country: _term(names) for country, names in cues.GAZETTEER.items()}
 _NEUTRAL_BLOCS = {"european_union", "nato", "united_nations"}
 _PRONOUN = {p: "person" for p in cues.PRONOUNS_PERSON} | {p: "institution" for p in cues.PRONOUNS_INSTITUTION}
@@ -224,11 +225,15 @@ class _Resolution:
     rule: str = ""
     new_speaker: bool = False
     speaker_voice: str | None = None
+    role: str | None = None  # for person-ref: the role noun that names them ("the aide")
 
 
 @dataclass
 class _Context:
-    last_person: tuple[str | None, str] | None = None  # (speaker, voice)
+    last_person: tuple[str | None, str] | None = None  # (speaker, voice) of the last frame with a person
+    antecedent: tuple[str | None, str] | None = None  # (speaker, voice) a "he" or "she" points back to
+    recent: list[tuple[str, str]] = field(default_factory=list)  # (name, voice) of people named, latest last
+    roles: dict[str, set[str]] = field(default_factory=dict)  # name -> role nouns the text gave them
     last_institution: str | None = None
     detected: dict[str, str] = field(default_factory=dict)  # name -> voice
     surnames: dict[str, str] = field(default_factory=dict)  # surname -> name
@@ -262,6 +267,7 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
     """What voice the subject `segment` speaks for; `context_text` adds its appositions."""
     s = segment.strip(" ,.'\"’‘")
     s = re.sub(r"^(?:and|but|so|then|however|moreover|meanwhile|later|also)\s+", "", s, flags=re.IGNORECASE)
+    s = _TRAILING_ADVERBS.sub("", s)  # "he initially said", "he has also said"
     if not s:
         return None
     lower = s.lower()
@@ -307,16 +313,16 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
         if rule in ("country", "institution") and not speaker and name and not person:
             return _new_person(name, voice, "title", lex, ctx)  # "East Deputy Minister Olga Serova"
         definite_one = lower.startswith("the ") and not lower.endswith("s")
-        if rule == "country" and not speaker and definite_one and _ROLE_WORD.search(s) and ctx.last_person:
-            if ctx.last_person[1] == voice:  # "the Russian presidential aide", just named
-                speaker = ctx.last_person[0]
+        if rule == "country" and not speaker and definite_one and (role := _ROLE_WORD.search(s)):
+            # "the Russian presidential aide": the latest person of that side the text called an aide
+            speaker = _recent_person(ctx, voice, role.group().lower().split()[-1])
         return _Resolution("voice", voice, speaker, rule, speaker_voice=voice)
     if third or any(p.search(s) for c, p in _GAZETTEER.items() if c in _NEUTRAL_BLOCS):
         return _new_person(name, lex.default, "third-party", lex, ctx, press=True)
     if _MEDIA_LOWER.search(s) or _MEDIA_NAMED.search(s):
         return _Resolution("transparent", rule="media")
     if _PERSON_ROLE.match(s):
-        return _Resolution("person-ref", rule="role")
+        return _Resolution("person-ref", rule="role", role=s.lower().split()[-1])
     if _INSTITUTION_NOUN.match(s):
         return _Resolution("institution-ref", rule="document")
     if name:
@@ -506,12 +512,37 @@ def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> tuple[list[
     return frames, narration
 
 
+def _recent_person(ctx: _Context, voice: str | None, role: str | None) -> str | None:
+    """The latest person named of `voice` (any voice if None) whom the text gave `role`, else
+    the latest of that voice whatever their role; None if nobody fits."""
+    people = [(n, v) for n, v in reversed(ctx.recent) if voice is None or v == voice]
+    if role:
+        for name, _ in people:
+            if any(r == role or r.rstrip("s") == role.rstrip("s") for r in ctx.roles.get(name, ())):
+                return name
+    return people[0][0] if people and voice is not None else None
+
+
 def _settle(resolution: _Resolution, ctx: _Context, lex: _Lexicon) -> tuple[str, str | None, str] | None:
-    """(voice, speaker, rule) for a resolution, following references to earlier speakers."""
+    """(voice, speaker, rule) for a resolution, following references to earlier speakers.
+
+    "he"/"she" point to the antecedent (the previous sentence's speaker or, failing one, the first
+    person it names); "the aide" to the latest person the text called an aide, else as "he" does."""
     if resolution.kind == "person-ref":
-        if ctx.last_person is None:
+        target = ctx.antecedent or ctx.last_person
+        known_roles = ctx.roles.get(target[0], set()) if target and target[0] else set()
+        if resolution.role and not any(r.rstrip("s") == resolution.role.rstrip("s") for r in known_roles):
+            # "the aide" is not the leader the last sentence named: the latest person called an aide.
+            # If the text gave the antecedent no role at all, only a namesake on its own side may
+            # replace it ("the president" after an untitled leader stays that leader).
+            if name := _recent_person(ctx, None if known_roles else (target or (None, None))[1],
+                                      resolution.role):
+                if name in ctx.roles and any(r.rstrip("s") == resolution.role.rstrip("s")
+                                             for r in ctx.roles[name]):
+                    target = (name, next(v for n, v in reversed(ctx.recent) if n == name))
+        if target is None:
             return None
-        speaker, voice = ctx.last_person
+        speaker, voice = target
         return voice, speaker, resolution.rule
     if resolution.kind == "institution-ref":
         if ctx.last_institution is not None:
@@ -543,6 +574,63 @@ def _decide(text: str, masked: str, lex: _Lexicon, ctx: _Context):
     return voice, speaker, rule, res
 
 
+# ---------------------------------------------------------------- people named
+
+_ROLES = _alternation(cues.PERSON_ROLES)
+_PROPER = r"[A-Z][\w'’-]+"
+_TITLE_BEFORE = re.compile(rf"(?<![\w])(?i:{_ROLES})\s+({_PROPER}(?:\s+{_PROPER}){{0,2}})")
+_TITLE_AFTER = re.compile(
+    rf"({_PROPER}(?:\s+{_PROPER})+),\s+(?:the\s+|an?\s+|{_PROPER}['’]s\s+)?(?:[\w-]+\s+){{0,3}}?((?i:{_ROLES}))(?![\w])"
+)
+
+
+def _country_role(lex: _Lexicon) -> re.Pattern | None:
+    """'the Russian president', 'the Chinese leader': a person named by side and role."""
+    names = [n for c, v in lex.voice_of_country.items() for n in cues.GAZETTEER[c]]
+    if not names:
+        return None
+    return re.compile(rf"(?<![\w])[Tt]he\s+({_alternation(names)})\s+(?:[a-z]+\s+)?((?i:{_ROLES}))(?![\w])")
+
+
+def _canonical(name: str, lex: _Lexicon, ctx: _Context) -> tuple[str, str] | None:
+    """(name, voice) of a run of capitalised words naming a roster or already detected person."""
+    known = _known_speaker(name, lex) or _detected_speaker(name, ctx)
+    if known:
+        return known
+    return None
+
+
+def _note_people(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> tuple[str | None, str] | None:
+    """Record who `text` names (in order) and the roles it gives them; return the first person
+    named outside quotation marks, the likely subject a pronoun in the next sentence points to."""
+    for m in _TITLE_BEFORE.finditer(text):
+        if person := _canonical(m.group(1), lex, ctx):
+            ctx.roles.setdefault(person[0], set()).add(re.split(r"\s+", m.group().lower())[0])
+    for m in _TITLE_AFTER.finditer(text):
+        if person := _canonical(m.group(1), lex, ctx):
+            ctx.roles.setdefault(person[0], set()).add(m.group(2).lower().split()[-1])
+    found: list[tuple[int, str | None, str]] = []
+    for pattern, entry, _ in lex.speakers:
+        for m in pattern.finditer(masked):
+            if entry in _speakers_in(masked[max(0, m.start() - 40): m.end() + 40], lex):
+                found.append((m.start(), entry.name, entry.voice))
+                break
+    for name, voice in ctx.detected.items():
+        if m := re.search(rf"(?<![\w]){re.escape(name.split()[-1])}(?![\w])", masked):
+            found.append((m.start(), name, voice))
+    if (pattern := _country_role(lex)) and (m := pattern.search(masked)):
+        country = next(c for c, p in _GAZETTEER.items() if c in lex.voice_of_country and p.fullmatch(m.group(1)))
+        voice = lex.voice_of_country[country]
+        found.append((m.start(), _recent_person(ctx, voice, m.group(2).lower().split()[-1]), voice))
+    found.sort(key=lambda f: f[0])
+    for _, name, voice in found:
+        if name:
+            if (name, voice) in ctx.recent:
+                ctx.recent.remove((name, voice))
+            ctx.recent.append((name, voice))
+    return (found[0][1], found[0][2]) if found else None
+
+
 # ---------------------------------------------------------------- articles
 
 
@@ -562,11 +650,19 @@ def attribute(passages: list[PassageText] | tuple[PassageText, ...], roster: Ros
         continues_quote = quote_open and text.lstrip()[:1] in _OPEN + '"'
         masked, quote_open_after = mask_quotes(text, inside=quote_open and not continues_quote)
         decided = _decide(text, masked, lex, ctx)
+        subject = _note_people(text, masked, lex, ctx)
         if decided is not None:
             voice, speaker, rule, res = decided
             out[i] = Attribution(voice, speaker, rule, res.speaker_voice, res.new_speaker)
             if p.kind == "sentence":
                 framed[i] = (voice, speaker)
+        if decided is not None and decided[1]:
+            ctx.antecedent = (decided[1], decided[0])
+            if (decided[1], decided[0]) in ctx.recent:
+                ctx.recent.remove((decided[1], decided[0]))
+            ctx.recent.append((decided[1], decided[0]))
+        elif subject is not None:
+            ctx.antecedent = subject
         elif quote_open and quote_speaker and p.kind == "sentence":
             out[i] = Attribution(quote_speaker[0], quote_speaker[1], "carry:quote")
             framed[i] = quote_speaker

@@ -216,3 +216,6 @@ WITHDRAW_VERBS = _forms("recall|s|ed|ing")
 # Participles that, set off by commas or opening a sentence, make their subject the one spoken to:
 # "X, asked about Y, would not ...", "Asked about Y, X said ...".
 PASSIVE_PARTICIPLES = ["asked", "told", "informed", "briefed", "pressed", "urged", "questioned"]
+# Auxiliaries and adverbs between a subject and its verb: "he has also said", "she then told".
+AUXILIARIES = ["also", "then", "later", "again", "too", "first", "further", "still", "once", "had", "has",
+               "have", "would", "will", "did", "does", "do", "could", "may", "might", "must", "should", "can"]
