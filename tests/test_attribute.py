@@ -296,3 +296,18 @@ def test_the_aide_is_the_person_the_text_called_an_aide_not_the_leader_just_name
         '"The embargo must end," Wang told Blinken.',
         "More talks would follow, the spokeswoman said.",
     )[-1] == ("beijing", "Mao Ning")
+
+
+def test_a_quoted_paragraph_after_a_quoted_speaker_goes_on_quoting_them():
+    assert label(
+        '"We agreed to meet again," Wang said on Friday.',
+        '"When exactly is a technical matter."',
+    ) == [("beijing", "Wang Yi"), ("beijing", "Wang Yi")]
+
+
+def test_a_quoted_paragraph_after_narration_is_not_given_a_speaker():
+    assert voices(
+        '"We agreed to meet again," Wang said on Friday.',
+        "The talks ended an hour early.",
+        '"A historic day."',
+    ) == ["beijing", "press", "press"]

@@ -675,6 +675,12 @@ def attribute(passages: list[PassageText] | tuple[PassageText, ...], roster: Ros
     for i, p in enumerate(passages):
         if out[i] is not None:
             continue
+        if _opens_quote(i, passages) and (i - 1) in framed and framed[i - 1][1]:
+            # A paragraph that opens with an unattributed quotation, right after a quoted speaker's
+            # passage, goes on quoting them (news style names the speaker once).
+            out[i] = Attribution(*framed[i - 1], "carry:quote")
+            framed[i] = framed[i - 1]
+            continue
         if p.kind == "sentence":
             source = _nearest_framed(i, passages, framed)
             if source is not None:
@@ -683,6 +689,14 @@ def attribute(passages: list[PassageText] | tuple[PassageText, ...], roster: Ros
                 continue
         out[i] = Attribution(lex.default, None, "none")
     return out
+
+
+def _opens_quote(i: int, passages) -> bool:
+    """Whether passage `i` starts with a quotation mark and follows the article's first body sentence
+    (a cut-off last line may have been taken for a heading; the headline at the top may not)."""
+    p = passages[i]
+    return (p.kind != "caption" and p.text.lstrip()[:1] in _OPEN + '"'
+            and any(q.kind == "sentence" for q in passages[:i]))
 
 
 def _nearest_framed(i: int, passages, framed) -> int | None:
