@@ -311,3 +311,12 @@ def test_a_quoted_paragraph_after_narration_is_not_given_a_speaker():
         "The talks ended an hour early.",
         '"A historic day."',
     ) == ["beijing", "press", "press"]
+
+
+def test_calling_someone_a_quoted_label_is_speech_but_a_phone_call_is_not():
+    assert voices("At the briefing, Wang called Blinken “a serious partner”.") == ["beijing"]
+    assert voices("Wang called Blinken on Tuesday to discuss the shipping lane.") == ["press"]
+
+
+def test_an_opening_participle_leaves_the_frame_to_the_main_clause():
+    assert label("Calling Blinken “an old friend”, Wang said the door stayed open.") == [("beijing", "Wang Yi")]

@@ -106,6 +106,9 @@ _CUE = re.compile(
     rf"(?<![\w’'-])(?:{_alternation(cues.SPEECH_VERBS + cues.RELAY_VERBS)})(?![\w’'-])", re.IGNORECASE
 )
 _TRAILING_VERBS = {w.lower() for w in cues.TRAILING_VERBS}
+_NAMING_CUE = re.compile(
+    rf"(?<![\w’'-])(?:{_alternation(cues.NAMING_VERBS)})(?=\s+(?:[\w'’.-]+\s+){{0,4}}?[“\"])", re.IGNORECASE
+)
 _QUOTED_CUE = re.compile(rf"[“\"](?:{_alternation(cues.SPEECH_VERBS)})(?![\w’'-])", re.IGNORECASE)
 _FRAME_BREAK = re.compile(r"[,;:“”\"()\[\]—]|\s–\s|--")
 _RELAY = {w.lower() for w in cues.RELAY_VERBS}
@@ -411,8 +414,9 @@ def _subject_after(masked: str, cue_end: int) -> tuple[str, str]:
 
 
 def _cues(text: str, masked: str):
-    """Reporting verbs outside quotes, and one a quotation opens with: 'The envoy “reiterated ...”'."""
-    found = list(_CUE.finditer(masked))
+    """Reporting verbs outside quotes, one a quotation opens with ('The envoy “reiterated ...”'), and
+    naming verbs whose object is given a quoted label ('X called Y “a statesman”')."""
+    found = list(_CUE.finditer(masked)) + list(_NAMING_CUE.finditer(masked))
     for m in re.finditer(r"[“\"]", text):
         if (quoted := _QUOTED_CUE.match(text, m.start())) and masked[: m.start()].strip():
             found.append(quoted)
@@ -461,6 +465,8 @@ def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> tuple[list[
             continue  # "X said Y told Z": the first frame speaks; a later cue is in its content
         if verb.endswith("ing") and _PARTICIPLE_AFTER_COMMA.search(before) and verb != "according to":
             continue  # "..., adding that": the frame before it speaks
+        if verb.endswith("ing") and not before.strip() and verb != "according to":
+            continue  # "Calling her “a friend”, X said": the main clause's subject speaks
         opening = before.strip().lower()
         if verb in _PASSIVE_PARTICIPLES and (not opening or opening in cues.SUBORDINATORS) \
                 and "," in rest:

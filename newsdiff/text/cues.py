@@ -219,3 +219,6 @@ PASSIVE_PARTICIPLES = ["asked", "told", "informed", "briefed", "pressed", "urged
 # Auxiliaries and adverbs between a subject and its verb: "he has also said", "she then told".
 AUXILIARIES = ["also", "then", "later", "again", "too", "first", "further", "still", "once", "had", "has",
                "have", "would", "will", "did", "does", "do", "could", "may", "might", "must", "should", "can"]
+# Verbs that are speech when their object gets a quoted label: "X called Y “a statesman”" (but
+# "X called Y on Tuesday" is a phone call).
+NAMING_VERBS = _forms("call|s|ed|ing", "dub|s|bed|bing", "brand|s|ed|ing", "label|s|led|ed|ling")
