@@ -320,3 +320,15 @@ def test_calling_someone_a_quoted_label_is_speech_but_a_phone_call_is_not():
 
 def test_an_opening_participle_leaves_the_frame_to_the_main_clause():
     assert label("Calling Blinken “an old friend”, Wang said the door stayed open.") == [("beijing", "Wang Yi")]
+
+
+def test_state_media_relaying_an_official_carries_the_officials_voice():
+    assert voices("State television reported that the Chinese premier warned of retaliation.") == ["beijing"]
+
+
+def test_state_medias_own_commentary_stays_press():
+    assert voices("State television said the visit was a triumph of patient diplomacy.") == ["press"]
+
+
+def test_a_quoted_word_after_a_cue_does_not_hide_it():
+    assert voices("Wang voiced “grave concern” over the naval drills.") == ["beijing"]

@@ -454,12 +454,15 @@ def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> tuple[list[
     frames = []
     narration = False
     previous_end = None
+    relay_start = None  # where the last frame that was kept starts
     cue_list = _cues(text, masked)
     for n, cue in enumerate(cue_list):
         verb = " ".join(cue.group().lower().strip("“\"").split())
         before = masked[: cue.start()]
         rest = masked[cue.end():]
         nested = previous_end is not None and not _FRAME_BREAK.search(masked, previous_end, cue.start())
+        if frames and frames[-1].resolution.kind == "transparent" and frames[-1].start == relay_start:
+            nested = False  # "state television reported that the premier warned": the premier speaks
         previous_end = cue.end()
         if nested and verb not in ("according to", "quoted by"):
             continue  # "X said Y told Z": the first frame speaks; a later cue is in its content
@@ -515,6 +518,7 @@ def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> tuple[list[
             bool(re.search(r"[,”\"]\s*[^,”\"]{0,80}$", before)) and _ADVERBIAL_TAIL.match(rest) is not None
         ))
         frames.append(_Frame(cue.start(), resolution, trailing))
+        relay_start = cue.start()
     return frames, narration
 
 
