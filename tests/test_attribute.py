@@ -332,3 +332,15 @@ def test_state_medias_own_commentary_stays_press():
 
 def test_a_quoted_word_after_a_cue_does_not_hide_it():
     assert voices("Wang voiced “grave concern” over the naval drills.") == ["beijing"]
+
+
+def test_a_bare_surname_is_the_latest_full_person_named_with_it():
+    assert label(
+        "Ambassador Tom Blinken, no relation, flew home on Sunday.",
+        "Blinken said the embassy would stay open.",
+    )[-1] == ("press", "Tom Blinken")
+    assert label(
+        "Ambassador Tom Blinken flew home on Sunday.",
+        "Antony Blinken met Wang later.",
+        "Blinken said the door stayed open.",
+    )[-1] == ("white_house", "Antony Blinken")

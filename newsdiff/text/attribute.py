@@ -237,6 +237,7 @@ class _Context:
     antecedent: tuple[str | None, str] | None = None  # (speaker, voice) a "he" or "she" points back to
     recent: list[tuple[str, str]] = field(default_factory=list)  # (name, voice) of people named, latest last
     roles: dict[str, set[str]] = field(default_factory=dict)  # name -> role nouns the text gave them
+    namesakes: dict[str, str] = field(default_factory=dict)  # surname -> the latest full name with it
     last_institution: str | None = None
     detected: dict[str, str] = field(default_factory=dict)  # name -> voice
     surnames: dict[str, str] = field(default_factory=dict)  # surname -> name
@@ -275,6 +276,8 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
         return None
     lower = s.lower()
     person = _known_speaker(s, lex) or _detected_speaker(s, ctx)
+    if person and (namesake := _namesake(s, person[0], ctx)):
+        return _resolve(namesake, context_text.replace(s, namesake), lex, ctx)
     name = person[0] if person else _person_name(s, lex) or _person_name(context_text, lex)
     if _FORMER.search(context_text + " "):
         return _new_person(name, lex.default, "former", lex, ctx, press=True)
@@ -333,6 +336,16 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
     if _NAME.fullmatch(s) and s.lower() not in cues.TITLE_WORDS and s in ctx.article_surnames:
         return _new_person(ctx.article_surnames[s], lex.default, "unlisted-person", lex, ctx, press=True)
     return None
+
+
+def _namesake(s: str, name: str, ctx: _Context) -> str | None:
+    """Another person's full name, if `s` names `name` by a bare surname and the latest full name
+    the article gave that surname is someone else's ("Sullivan" after "ambassador John Sullivan")."""
+    surname = name.split()[-1]
+    if name in s or not re.search(rf"(?<![\w]){re.escape(surname)}(?![\w])", s):
+        return None
+    latest = ctx.namesakes.get(surname)
+    return latest if latest and latest != name else None
 
 
 def _speakers_in(s: str, lex: _Lexicon) -> list[SpeakerEntry]:
@@ -619,6 +632,15 @@ def _note_people(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> tuple[
     for m in _TITLE_AFTER.finditer(text):
         if person := _canonical(m.group(1), lex, ctx):
             ctx.roles.setdefault(person[0], set()).add(m.group(2).lower().split()[-1])
+    for entry in {e for _, e, _ in lex.speakers}:
+        surname = entry.name.split()[-1]
+        for m in re.finditer(rf"(?:{_PROPER}\s+)+{re.escape(surname)}(?![\w])", text):
+            full = " ".join(w for w in m.group().split() if w.lower().strip(".") not in cues.TITLE_WORDS)
+            given = full.split()[-2] if len(full.split()) > 1 else ""
+            if _NAME.fullmatch(given) and not given.endswith(("ing", "ed")) \
+                    and not any(p.fullmatch(given) for p in _GAZETTEER.values()):  # not "Calling X", "Russian X"
+                known = _known_speaker(full, lex)
+                ctx.namesakes[surname] = known[0] if known else full
     found: list[tuple[int, str | None, str]] = []
     for pattern, entry, _ in lex.speakers:
         for m in pattern.finditer(masked):
