@@ -23,10 +23,20 @@ How a passage is decided, in order:
    (`..., Ushakov said.`) outranks the frames before it; otherwise the first
    frame wins, so a narrator's frame outranks the speech it narrates
    (`X's aide said the other leader told him...` carries the aide's voice).
+   Cues that report no speech by their subject open no frame: passive
+   (`X is expected to`, `charges denied by Y`), negated (`did not confirm`),
+   inside a subordinate clause (`when X said`), `recalled its ambassador`,
+   `X, asked about Y, ...`; a sentence whose only cues are such is narration
+   (default voice, not carried over). `Asked about Y, X said` is X's. "He" is
+   the previous sentence's speaker or, failing one, the first person it names;
+   "the aide" the latest person the text called an aide; a bare surname the
+   latest full person named with it.
 2. **Carry-over** for a sentence with no frame: a quotation that continues
    from the previous passage keeps its speaker; otherwise the sentence takes
    the voice of the nearest framed sentence before it in its paragraph (never
    one after it: "They met on Tuesday. X said ..." sets a scene, it is not X's).
+   A paragraph opening with an unattributed quotation right after a quoted
+   speaker's passage goes on quoting them.
 3. Otherwise the default voice (the outlet's narration), rule `none`.
 
 People the rules find but the roster does not list come back with
@@ -120,7 +130,7 @@ _BOTH = re.compile(rf"^(?:{_alternation(cues.BOTH_SIDES)})$", re.IGNORECASE)
 _NON_EXECUTIVE = _term(cues.NON_EXECUTIVE, re.IGNORECASE)
 _PERSON_ROLE = re.compile(rf"^the\s+(?:\w+\s+)?(?:{_alternation(cues.PERSON_ROLES)})$", re.IGNORECASE)
 _INSTITUTION_NOUN = re.compile(rf"^the\s+(?:\w+\s+)?(?:{_alternation(cues.INSTITUTION_NOUNS)})$", re.IGNORECASE)
-_ROLE_WORD = _term(cues.PERSON_ROLES + cues.INSTITUTION_NOUNS, re.IGNORECASE)
+_PERSON_ROLE_WORD = _term(cues.PERSON_ROLES, re.IGNORECASE)
 _PREPOSITION = re.compile(rf"\s(?:{_alternation(cues.SUBJECT_PREPOSITIONS)})\s", re.IGNORECASE)
 _CLAUSE = re.compile(rf"(?<![\w])(?:{_alternation(cues.CLAUSE_WORDS)})(?![\w])", re.IGNORECASE)
 _STRONG_BOUNDARY = re.compile(r"[;:()\[\]“”\"—]|\s–\s|--")
@@ -319,7 +329,7 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
         if rule in ("country", "institution") and not speaker and name and not person:
             return _new_person(name, voice, "title", lex, ctx)  # "East Deputy Minister Olga Serova"
         definite_one = lower.startswith("the ") and not lower.endswith("s")
-        if rule == "country" and not speaker and definite_one and (role := _ROLE_WORD.search(s)):
+        if rule == "country" and not speaker and definite_one and (role := _PERSON_ROLE_WORD.search(s)):
             # "the Russian presidential aide": the latest person of that side the text called an aide
             speaker = _recent_person(ctx, voice, role.group().lower().split()[-1])
         return _Resolution("voice", voice, speaker, rule, speaker_voice=voice)
