@@ -206,3 +206,141 @@ def test_the_titled_aide_just_named_is_the_same_speaker_but_officials_are_not():
         ["Mao Ning said the talks were useful.", "The Chinese spokeswoman added that more would follow."],
         "Chinese officials said a second round was planned.",
     ) == [("beijing", "Mao Ning"), ("beijing", "Mao Ning"), ("beijing", None)]
+
+
+# Verbs that report no speech by their subject
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wang is expected to brief reporters after the banquet.",  # passive
+        "The State Department did not immediately confirm the account of the talks.",  # negated
+        "Blinken never explained the delay to his hosts.",
+        "Ties soured in May when Wang said the embargo was theft, prompting a walkout.",  # subordinate
+        "The White House recalled its ambassador in April.",  # withdrawal, not recollection
+        "Trade charges, denied by Beijing, weighed on the talks.",  # passive with an agent
+        "Wang, asked about the embargo at a briefing, would not name the companies involved.",
+    ],
+)
+def test_verbs_that_report_no_speech_leave_the_sentence_to_the_narrator(text):
+    assert voices(text) == ["press"]
+
+
+def test_narration_is_not_carried_from_an_earlier_sentence_of_the_paragraph():
+    assert voices(["Blinken said the visit went well.", "Beijing did not confirm that account."]) == [
+        "white_house", "press"]
+
+
+def test_a_main_clause_frame_outranks_a_subordinate_one():
+    text = "Although Blinken had said he would press hard, Wang said he felt no pressure at all."
+    assert voices(text) == ["beijing"]
+
+
+@pytest.mark.parametrize("text", [
+    "Asked about the embargo, Wang said the matter was closed.",
+    "When asked how long talks would last, Wang said nobody could know.",
+    "Asked about the embargo and the detained sailors, Wang s",  # a copy cut off mid-word
+])
+def test_the_one_asked_is_the_subject_of_the_main_clause(text):
+    assert label(text) == [("beijing", "Wang Yi")]
+
+
+def test_was_quoted_as_saying_is_the_subjects_speech_not_a_passive():
+    assert voices("Wang was quoted as saying the talks were candid.") == ["beijing"]
+
+
+# Subjects set off by asides
+def test_an_aside_between_subject_and_verb_is_looked_past():
+    assert voices("Wang, meanwhile, demanded an end to the export controls.") == ["beijing"]
+
+
+def test_a_relative_clause_between_subject_and_verb_does_not_lend_its_names():
+    text = "Wang, who had accepted Blinken's invitation to visit Washington, voiced hope for a spring meeting."
+    assert label(text) == [("beijing", "Wang Yi")]
+
+
+def test_an_inverted_attribution_after_a_quote_outranks_the_speech_it_quotes():
+    text = 'The US secretary "said that the door stays open," said Chinese foreign ministry aide Mao Ning on Friday.'
+    assert label(text) == [("beijing", "Mao Ning")]
+
+
+@pytest.mark.parametrize("verb", ["hailed", "lauded", "praised", "revealed", "referred to"])
+def test_praise_and_disclosure_are_speech(verb):
+    assert voices(f"Wang on Monday {verb} the new shipping lane as a model for the region.") == ["beijing"]
+
+
+# Who "he" and "the aide" are
+def test_he_is_the_person_the_previous_sentence_was_about_not_the_last_speaker():
+    assert label(
+        "Blinken said the talks had been useful.",
+        "Wang was blunter in his own remarks.",
+        '"Nobody may dictate to us," he said according to state television.',
+    )[-1] == ("beijing", "Wang Yi")
+
+
+def test_he_can_be_a_side_named_by_its_role():
+    assert voices(
+        "Blinken said the talks had been useful.",
+        "The Chinese minister was equally candid.",
+        "He said trust would take years to rebuild.",
+    )[-1] == "beijing"
+
+
+def test_he_without_a_speaker_yet_is_the_person_just_named():
+    assert label(["Blinken took questions from a list.", "He initially said the talks ran long."]) == [
+        ("press", None), ("white_house", "Antony Blinken")]
+
+
+def test_the_aide_is_the_person_the_text_called_an_aide_not_the_leader_just_named():
+    assert label(
+        "Wang met Blinken on Friday, with spokeswoman Mao Ning at his side.",
+        '"The embargo must end," Wang told Blinken.',
+        "More talks would follow, the spokeswoman said.",
+    )[-1] == ("beijing", "Mao Ning")
+
+
+def test_a_quoted_paragraph_after_a_quoted_speaker_goes_on_quoting_them():
+    assert label(
+        '"We agreed to meet again," Wang said on Friday.',
+        '"When exactly is a technical matter."',
+    ) == [("beijing", "Wang Yi"), ("beijing", "Wang Yi")]
+
+
+def test_a_quoted_paragraph_after_narration_is_not_given_a_speaker():
+    assert voices(
+        '"We agreed to meet again," Wang said on Friday.',
+        "The talks ended an hour early.",
+        '"A historic day."',
+    ) == ["beijing", "press", "press"]
+
+
+def test_calling_someone_a_quoted_label_is_speech_but_a_phone_call_is_not():
+    assert voices("At the briefing, Wang called Blinken “a serious partner”.") == ["beijing"]
+    assert voices("Wang called Blinken on Tuesday to discuss the shipping lane.") == ["press"]
+
+
+def test_an_opening_participle_leaves_the_frame_to_the_main_clause():
+    assert label("Calling Blinken “an old friend”, Wang said the door stayed open.") == [("beijing", "Wang Yi")]
+
+
+def test_state_media_relaying_an_official_carries_the_officials_voice():
+    assert voices("State television reported that the Chinese premier warned of retaliation.") == ["beijing"]
+
+
+def test_state_medias_own_commentary_stays_press():
+    assert voices("State television said the visit was a triumph of patient diplomacy.") == ["press"]
+
+
+def test_a_quoted_word_after_a_cue_does_not_hide_it():
+    assert voices("Wang voiced “grave concern” over the naval drills.") == ["beijing"]
+
+
+def test_a_bare_surname_is_the_latest_full_person_named_with_it():
+    assert label(
+        "Ambassador Tom Blinken, no relation, flew home on Sunday.",
+        "Blinken said the embassy would stay open.",
+    )[-1] == ("press", "Tom Blinken")
+    assert label(
+        "Ambassador Tom Blinken flew home on Sunday.",
+        "Antony Blinken met Wang later.",
+        "Blinken said the door stayed open.",
+    )[-1] == ("white_house", "Antony Blinken")

@@ -23,10 +23,20 @@ How a passage is decided, in order:
    (`..., Ushakov said.`) outranks the frames before it; otherwise the first
    frame wins, so a narrator's frame outranks the speech it narrates
    (`X's aide said the other leader told him...` carries the aide's voice).
+   Cues that report no speech by their subject open no frame: passive
+   (`X is expected to`, `charges denied by Y`), negated (`did not confirm`),
+   inside a subordinate clause (`when X said`), `recalled its ambassador`,
+   `X, asked about Y, ...`; a sentence whose only cues are such is narration
+   (default voice, not carried over). `Asked about Y, X said` is X's. "He" is
+   the previous sentence's speaker or, failing one, the first person it names;
+   "the aide" the latest person the text called an aide; a bare surname the
+   latest full person named with it.
 2. **Carry-over** for a sentence with no frame: a quotation that continues
    from the previous passage keeps its speaker; otherwise the sentence takes
    the voice of the nearest framed sentence before it in its paragraph (never
    one after it: "They met on Tuesday. X said ..." sets a scene, it is not X's).
+   A paragraph opening with an unattributed quotation right after a quoted
+   speaker's passage goes on quoting them.
 3. Otherwise the default voice (the outlet's narration), rule `none`.
 
 People the rules find but the roster does not list come back with
@@ -106,6 +116,9 @@ _CUE = re.compile(
     rf"(?<![\w’'-])(?:{_alternation(cues.SPEECH_VERBS + cues.RELAY_VERBS)})(?![\w’'-])", re.IGNORECASE
 )
 _TRAILING_VERBS = {w.lower() for w in cues.TRAILING_VERBS}
+_NAMING_CUE = re.compile(
+    rf"(?<![\w’'-])(?:{_alternation(cues.NAMING_VERBS)})(?=\s+(?:[\w'’.-]+\s+){{0,4}}?[“\"])", re.IGNORECASE
+)
 _QUOTED_CUE = re.compile(rf"[“\"](?:{_alternation(cues.SPEECH_VERBS)})(?![\w’'-])", re.IGNORECASE)
 _FRAME_BREAK = re.compile(r"[,;:“”\"()\[\]—]|\s–\s|--")
 _RELAY = {w.lower() for w in cues.RELAY_VERBS}
@@ -117,7 +130,7 @@ _BOTH = re.compile(rf"^(?:{_alternation(cues.BOTH_SIDES)})$", re.IGNORECASE)
 _NON_EXECUTIVE = _term(cues.NON_EXECUTIVE, re.IGNORECASE)
 _PERSON_ROLE = re.compile(rf"^the\s+(?:\w+\s+)?(?:{_alternation(cues.PERSON_ROLES)})$", re.IGNORECASE)
 _INSTITUTION_NOUN = re.compile(rf"^the\s+(?:\w+\s+)?(?:{_alternation(cues.INSTITUTION_NOUNS)})$", re.IGNORECASE)
-_ROLE_WORD = _term(cues.PERSON_ROLES + cues.INSTITUTION_NOUNS, re.IGNORECASE)
+_PERSON_ROLE_WORD = _term(cues.PERSON_ROLES, re.IGNORECASE)
 _PREPOSITION = re.compile(rf"\s(?:{_alternation(cues.SUBJECT_PREPOSITIONS)})\s", re.IGNORECASE)
 _CLAUSE = re.compile(rf"(?<![\w])(?:{_alternation(cues.CLAUSE_WORDS)})(?![\w])", re.IGNORECASE)
 _STRONG_BOUNDARY = re.compile(r"[;:()\[\]“”\"—]|\s–\s|--")
@@ -133,6 +146,19 @@ _ADVERBIAL_TAIL = re.compile(
     re.IGNORECASE,
 )
 _APPOSITION = re.compile(r"^\s*(?:\w+ing\b|\w+ed\b|an?\s|the\s|who\s|now\s)", re.IGNORECASE)
+_PASSIVE = re.compile(rf"(?<![\w’'-])(?:{_alternation(cues.BE_FORMS)})\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_NEGATED = re.compile(
+    rf"(?:(?<![\w’'-])(?:{_alternation(cues.NEGATIONS)})|n[’']t)"
+    r"\s+(?:(?:\w+ly|yet|publicly)\s+)?$",
+    re.IGNORECASE,
+)
+_SUBORDINATE = re.compile(rf"(?<![\w])(?:{_alternation(cues.SUBORDINATORS)})\s+(?:\S+\s+){{0,5}}$", re.IGNORECASE)
+_ASIDE = re.compile(rf"^\s*(?:{_alternation(cues.ASIDE_WORDS)})\s*$", re.IGNORECASE)
+_PASSIVE_PARTICIPLES = set(cues.PASSIVE_PARTICIPLES)
+_WITHDRAW = {w.lower() for w in cues.WITHDRAW_VERBS}
+_WITHDRAWN = re.compile(rf"^\s+(?:\S+\s+){{0,3}}?(?:{_alternation(cues.WITHDRAWN_PEOPLE)})(?![\w])", re.IGNORECASE)
+_PARTICIPLE_QUESTION = re.compile(r"^\s+(?:about|whether|if|how|what|why|when|on|for|by|to|again)\b", re.IGNORECASE)
+_TRAILING_ADVERBS = re.compile(rf"(?:\s+(?:[a-z]+ly|{_alternation(cues.AUXILIARIES)}))+$")
 _GAZETTEER = {country: _term(names) for country, names in cues.GAZETTEER.items()}
 _NEUTRAL_BLOCS = {"european_union", "nato", "united_nations"}
 _PRONOUN = {p: "person" for p in cues.PRONOUNS_PERSON} | {p: "institution" for p in cues.PRONOUNS_INSTITUTION}
@@ -212,11 +238,16 @@ class _Resolution:
     rule: str = ""
     new_speaker: bool = False
     speaker_voice: str | None = None
+    role: str | None = None  # for person-ref: the role noun that names them ("the aide")
 
 
 @dataclass
 class _Context:
-    last_person: tuple[str | None, str] | None = None  # (speaker, voice)
+    last_person: tuple[str | None, str] | None = None  # (speaker, voice) of the last frame with a person
+    antecedent: tuple[str | None, str] | None = None  # (speaker, voice) a "he" or "she" points back to
+    recent: list[tuple[str, str]] = field(default_factory=list)  # (name, voice) of people named, latest last
+    roles: dict[str, set[str]] = field(default_factory=dict)  # name -> role nouns the text gave them
+    namesakes: dict[str, str] = field(default_factory=dict)  # surname -> the latest full name with it
     last_institution: str | None = None
     detected: dict[str, str] = field(default_factory=dict)  # name -> voice
     surnames: dict[str, str] = field(default_factory=dict)  # surname -> name
@@ -250,10 +281,13 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
     """What voice the subject `segment` speaks for; `context_text` adds its appositions."""
     s = segment.strip(" ,.'\"’‘")
     s = re.sub(r"^(?:and|but|so|then|however|moreover|meanwhile|later|also)\s+", "", s, flags=re.IGNORECASE)
+    s = _TRAILING_ADVERBS.sub("", s)  # "he initially said", "he has also said"
     if not s:
         return None
     lower = s.lower()
     person = _known_speaker(s, lex) or _detected_speaker(s, ctx)
+    if person and (namesake := _namesake(s, person[0], ctx)):
+        return _resolve(namesake, context_text.replace(s, namesake), lex, ctx)
     name = person[0] if person else _person_name(s, lex) or _person_name(context_text, lex)
     if _FORMER.search(context_text + " "):
         return _new_person(name, lex.default, "former", lex, ctx, press=True)
@@ -295,16 +329,16 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
         if rule in ("country", "institution") and not speaker and name and not person:
             return _new_person(name, voice, "title", lex, ctx)  # "East Deputy Minister Olga Serova"
         definite_one = lower.startswith("the ") and not lower.endswith("s")
-        if rule == "country" and not speaker and definite_one and _ROLE_WORD.search(s) and ctx.last_person:
-            if ctx.last_person[1] == voice:  # "the Russian presidential aide", just named
-                speaker = ctx.last_person[0]
+        if rule == "country" and not speaker and definite_one and (role := _PERSON_ROLE_WORD.search(s)):
+            # "the Russian presidential aide": the latest person of that side the text called an aide
+            speaker = _recent_person(ctx, voice, role.group().lower().split()[-1])
         return _Resolution("voice", voice, speaker, rule, speaker_voice=voice)
     if third or any(p.search(s) for c, p in _GAZETTEER.items() if c in _NEUTRAL_BLOCS):
         return _new_person(name, lex.default, "third-party", lex, ctx, press=True)
     if _MEDIA_LOWER.search(s) or _MEDIA_NAMED.search(s):
         return _Resolution("transparent", rule="media")
     if _PERSON_ROLE.match(s):
-        return _Resolution("person-ref", rule="role")
+        return _Resolution("person-ref", rule="role", role=s.lower().split()[-1])
     if _INSTITUTION_NOUN.match(s):
         return _Resolution("institution-ref", rule="document")
     if name:
@@ -312,6 +346,16 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
     if _NAME.fullmatch(s) and s.lower() not in cues.TITLE_WORDS and s in ctx.article_surnames:
         return _new_person(ctx.article_surnames[s], lex.default, "unlisted-person", lex, ctx, press=True)
     return None
+
+
+def _namesake(s: str, name: str, ctx: _Context) -> str | None:
+    """Another person's full name, if `s` names `name` by a bare surname and the latest full name
+    the article gave that surname is someone else's ("Sullivan" after "ambassador John Sullivan")."""
+    surname = name.split()[-1]
+    if name in s or not re.search(rf"(?<![\w]){re.escape(surname)}(?![\w])", s):
+        return None
+    latest = ctx.namesakes.get(surname)
+    return latest if latest and latest != name else None
 
 
 def _speakers_in(s: str, lex: _Lexicon) -> list[SpeakerEntry]:
@@ -363,10 +407,15 @@ def _subject_before(masked: str, cue_start: int) -> list[str]:
     left = masked[:cue_start]
     cut = max((m.end() for m in _STRONG_BOUNDARY.finditer(left)), default=0)
     clause = left[cut:]
-    clauses = list(_CLAUSE.finditer(clause))
-    if clauses:
-        clause = clause[clauses[-1].end():]
-    pieces = clause.split(",")[::-1]
+    while clauses := list(_CLAUSE.finditer(clause)):
+        last = clauses[-1]
+        if last.group().lower() in ("who", "which") and clause[: last.start()].rstrip().endswith(",") \
+                and "," in clause[last.end():] and not clause.rsplit(",", 1)[1].strip():
+            clause = clause[: last.start()]  # "X, who had arrived late, said": X speaks
+            continue
+        clause = clause[last.end():]
+        break
+    pieces = [p for p in clause.split(",")[::-1] if not _ASIDE.match(p)]  # "X, meanwhile, said"
     if len(pieces) > 1 and not pieces[0].strip():
         pieces = pieces[1:]  # "the adviser, Jane Doe, said": the comma closes an apposition
     out = []
@@ -388,8 +437,9 @@ def _subject_after(masked: str, cue_end: int) -> tuple[str, str]:
 
 
 def _cues(text: str, masked: str):
-    """Reporting verbs outside quotes, and one a quotation opens with: 'The envoy “reiterated ...”'."""
-    found = list(_CUE.finditer(masked))
+    """Reporting verbs outside quotes, one a quotation opens with ('The envoy “reiterated ...”'), and
+    naming verbs whose object is given a quoted label ('X called Y “a statesman”')."""
+    found = list(_CUE.finditer(masked)) + list(_NAMING_CUE.finditer(masked))
     for m in re.finditer(r"[“\"]", text):
         if (quoted := _QUOTED_CUE.match(text, m.start())) and masked[: m.start()].strip():
             found.append(quoted)
@@ -403,19 +453,68 @@ class _Frame:
     trailing: bool
 
 
-def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> list[_Frame]:
+def _not_speech(verb: str, before: str, rest: str) -> bool:
+    """Whether a reporting verb, in this position, reports no speech by its subject."""
+    if verb in ("according to", "quoted by"):
+        return False
+    if _NEGATED.search(before):
+        return True  # "the ministry did not confirm": nothing was said
+    if verb in _WITHDRAW and _WITHDRAWN.match(rest):
+        return True  # "recalled its ambassador"
+    participle = not verb.endswith("ing") and not re.fullmatch(r"\w+s", verb)
+    if participle and _PASSIVE.search(before) and not (verb in _RELAY and re.match(r"\s+as\b", rest)):
+        return True  # "X is expected to", "X was told" -- but "X was quoted as saying" is X's
+    if participle and re.match(r"\s+by\b", rest) and verb not in _RELAY:
+        return True  # "charges denied by Moscow"
+    if verb in _PASSIVE_PARTICIPLES and before.rstrip().endswith(",") and _PARTICIPLE_QUESTION.match(rest):
+        return True  # "X, asked about Y, would not ...": X was asked, did not speak
+    return False
+
+
+def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> tuple[list[_Frame], bool]:
+    """The sentence's speech frames, and whether it had cues that turned out to report no speech
+    (a negated, passive or subordinate verb): such a sentence is narration, not carried over."""
     frames = []
+    narration = False
     previous_end = None
-    for cue in _cues(text, masked):
+    relay_start = None  # where the last frame that was kept starts
+    cue_list = _cues(text, masked)
+    for n, cue in enumerate(cue_list):
         verb = " ".join(cue.group().lower().strip("“\"").split())
         before = masked[: cue.start()]
+        rest = masked[cue.end():]
         nested = previous_end is not None and not _FRAME_BREAK.search(masked, previous_end, cue.start())
+        if frames and frames[-1].resolution.kind == "transparent" and frames[-1].start == relay_start:
+            nested = False  # "state television reported that the premier warned": the premier speaks
         previous_end = cue.end()
         if nested and verb not in ("according to", "quoted by"):
             continue  # "X said Y told Z": the first frame speaks; a later cue is in its content
         if verb.endswith("ing") and _PARTICIPLE_AFTER_COMMA.search(before) and verb != "according to":
             continue  # "..., adding that": the frame before it speaks
+        if verb.endswith("ing") and not before.strip() and verb != "according to":
+            continue  # "Calling her “a friend”, X said": the main clause's subject speaks
+        opening = before.strip().lower()
+        if verb in _PASSIVE_PARTICIPLES and (not opening or opening in cues.SUBORDINATORS) \
+                and "," in rest:
+            # "Asked about X, Biden said ...": the main clause's subject speaks. A cue after the
+            # comma frames it; a sentence cut off before its verb still names the speaker.
+            if any(c.start() > cue.end() for c in cue_list):
+                continue
+            subject = " ".join(rest.split(",", 1)[1].split()[:4])
+            resolution = _resolve(subject, subject, lex, ctx)
+            if resolution is not None:
+                frames.append(_Frame(cue.start(), resolution, False))
+            continue
+        if _not_speech(verb, before, rest):
+            narration = True
+            continue
+        clause = re.split(r",", re.split(_STRONG_BOUNDARY, before)[-1])[-1]
+        if verb not in ("according to", "quoted by") and _SUBORDINATE.search(clause) \
+                and not _CLAUSE.search(clause[_SUBORDINATE.search(clause).end():]):
+            narration = True
+            continue  # "when X said ...": background to the main clause
         resolution = None
+        inverted = False
         if verb in ("according to", "quoted by"):
             subject, _ = _subject_after(masked, cue.end())
             resolution = _resolve(subject, subject, lex, ctx)  # the source only, not the sentence after it
@@ -428,6 +527,7 @@ def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> list[_Frame
             if not pieces or not pieces[0]:
                 subject, apposition = _subject_after(masked, cue.end())
                 resolution = _resolve(subject, apposition, lex, ctx)
+                inverted = bool(re.search(r"[,”\"]\s*$", before))  # '"...," said X': closes the quote
             else:
                 for piece in pieces:
                     resolution = _resolve(piece, " ".join(reversed(pieces)), lex, ctx)
@@ -437,22 +537,45 @@ def _frames(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> list[_Frame
                 resolution = _Resolution("transparent", rule="media")
         if resolution is None:
             continue
-        rest = masked[cue.end():]
-        trailing = (
-            verb in _TRAILING_VERBS
-            and bool(re.search(r"[,”\"]\s*[^,”\"]{0,80}$", before))
-            and _ADVERBIAL_TAIL.match(rest) is not None
-        )
+        trailing = verb in _TRAILING_VERBS and (inverted or (
+            bool(re.search(r"[,”\"]\s*[^,”\"]{0,80}$", before)) and _ADVERBIAL_TAIL.match(rest) is not None
+        ))
         frames.append(_Frame(cue.start(), resolution, trailing))
-    return frames
+        relay_start = cue.start()
+    return frames, narration
+
+
+def _recent_person(ctx: _Context, voice: str | None, role: str | None) -> str | None:
+    """The latest person named of `voice` (any voice if None) whom the text gave `role`, else
+    the latest of that voice whatever their role; None if nobody fits."""
+    people = [(n, v) for n, v in reversed(ctx.recent) if voice is None or v == voice]
+    if role:
+        for name, _ in people:
+            if any(r == role or r.rstrip("s") == role.rstrip("s") for r in ctx.roles.get(name, ())):
+                return name
+    return people[0][0] if people and voice is not None else None
 
 
 def _settle(resolution: _Resolution, ctx: _Context, lex: _Lexicon) -> tuple[str, str | None, str] | None:
-    """(voice, speaker, rule) for a resolution, following references to earlier speakers."""
+    """(voice, speaker, rule) for a resolution, following references to earlier speakers.
+
+    "he"/"she" point to the antecedent (the previous sentence's speaker or, failing one, the first
+    person it names); "the aide" to the latest person the text called an aide, else as "he" does."""
     if resolution.kind == "person-ref":
-        if ctx.last_person is None:
+        target = ctx.antecedent or ctx.last_person
+        known_roles = ctx.roles.get(target[0], set()) if target and target[0] else set()
+        if resolution.role and not any(r.rstrip("s") == resolution.role.rstrip("s") for r in known_roles):
+            # "the aide" is not the leader the last sentence named: the latest person called an aide.
+            # If the text gave the antecedent no role at all, only a namesake on its own side may
+            # replace it ("the president" after an untitled leader stays that leader).
+            if name := _recent_person(ctx, None if known_roles else (target or (None, None))[1],
+                                      resolution.role):
+                if name in ctx.roles and any(r.rstrip("s") == resolution.role.rstrip("s")
+                                             for r in ctx.roles[name]):
+                    target = (name, next(v for n, v in reversed(ctx.recent) if n == name))
+        if target is None:
             return None
-        speaker, voice = ctx.last_person
+        speaker, voice = target
         return voice, speaker, resolution.rule
     if resolution.kind == "institution-ref":
         if ctx.last_institution is not None:
@@ -466,9 +589,11 @@ def _settle(resolution: _Resolution, ctx: _Context, lex: _Lexicon) -> tuple[str,
 
 
 def _decide(text: str, masked: str, lex: _Lexicon, ctx: _Context):
-    frames = _frames(text, masked, lex, ctx)
+    frames, narration = _frames(text, masked, lex, ctx)
     settled = [(f, s) for f in frames if (s := _settle(f.resolution, ctx, lex)) is not None]
     if not settled:
+        if narration:
+            return lex.default, None, "narration", _Resolution("press", lex.default, rule="narration")
         return None
     trailing = [fs for fs in settled if fs[0].trailing]
     frame, (voice, speaker, rule) = trailing[-1] if trailing else settled[0]
@@ -480,6 +605,72 @@ def _decide(text: str, masked: str, lex: _Lexicon, ctx: _Context):
     elif res.kind == "voice" and res.rule == "title":
         ctx.last_person = (None, voice)
     return voice, speaker, rule, res
+
+
+# ---------------------------------------------------------------- people named
+
+_ROLES = _alternation(cues.PERSON_ROLES)
+_PROPER = r"[A-Z][\w'’-]+"
+_TITLE_BEFORE = re.compile(rf"(?<![\w])(?i:{_ROLES})\s+({_PROPER}(?:\s+{_PROPER}){{0,2}})")
+_TITLE_AFTER = re.compile(
+    rf"({_PROPER}(?:\s+{_PROPER})+),\s+(?:the\s+|an?\s+|{_PROPER}['’]s\s+)?(?:[\w-]+\s+){{0,3}}?((?i:{_ROLES}))(?![\w])"
+)
+
+
+def _country_role(lex: _Lexicon) -> re.Pattern | None:
+    """'the Russian president', 'the Chinese leader': a person named by side and role."""
+    names = [n for c, v in lex.voice_of_country.items() for n in cues.GAZETTEER[c]]
+    if not names:
+        return None
+    return re.compile(rf"(?<![\w])[Tt]he\s+({_alternation(names)})\s+(?:[a-z]+\s+)?((?i:{_ROLES}))(?![\w])")
+
+
+def _canonical(name: str, lex: _Lexicon, ctx: _Context) -> tuple[str, str] | None:
+    """(name, voice) of a run of capitalised words naming a roster or already detected person."""
+    known = _known_speaker(name, lex) or _detected_speaker(name, ctx)
+    if known:
+        return known
+    return None
+
+
+def _note_people(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> tuple[str | None, str] | None:
+    """Record who `text` names (in order) and the roles it gives them; return the first person
+    named outside quotation marks, the likely subject a pronoun in the next sentence points to."""
+    for m in _TITLE_BEFORE.finditer(text):
+        if person := _canonical(m.group(1), lex, ctx):
+            ctx.roles.setdefault(person[0], set()).add(re.split(r"\s+", m.group().lower())[0])
+    for m in _TITLE_AFTER.finditer(text):
+        if person := _canonical(m.group(1), lex, ctx):
+            ctx.roles.setdefault(person[0], set()).add(m.group(2).lower().split()[-1])
+    for entry in {e for _, e, _ in lex.speakers}:
+        surname = entry.name.split()[-1]
+        for m in re.finditer(rf"(?:{_PROPER}\s+)+{re.escape(surname)}(?![\w])", text):
+            full = " ".join(w for w in m.group().split() if w.lower().strip(".") not in cues.TITLE_WORDS)
+            given = full.split()[-2] if len(full.split()) > 1 else ""
+            if _NAME.fullmatch(given) and not given.endswith(("ing", "ed")) \
+                    and not any(p.fullmatch(given) for p in _GAZETTEER.values()):  # not "Calling X", "Russian X"
+                known = _known_speaker(full, lex)
+                ctx.namesakes[surname] = known[0] if known else full
+    found: list[tuple[int, str | None, str]] = []
+    for pattern, entry, _ in lex.speakers:
+        for m in pattern.finditer(masked):
+            if entry in _speakers_in(masked[max(0, m.start() - 40): m.end() + 40], lex):
+                found.append((m.start(), entry.name, entry.voice))
+                break
+    for name, voice in ctx.detected.items():
+        if m := re.search(rf"(?<![\w]){re.escape(name.split()[-1])}(?![\w])", masked):
+            found.append((m.start(), name, voice))
+    if (pattern := _country_role(lex)) and (m := pattern.search(masked)):
+        country = next(c for c, p in _GAZETTEER.items() if c in lex.voice_of_country and p.fullmatch(m.group(1)))
+        voice = lex.voice_of_country[country]
+        found.append((m.start(), _recent_person(ctx, voice, m.group(2).lower().split()[-1]), voice))
+    found.sort(key=lambda f: f[0])
+    for _, name, voice in found:
+        if name:
+            if (name, voice) in ctx.recent:
+                ctx.recent.remove((name, voice))
+            ctx.recent.append((name, voice))
+    return (found[0][1], found[0][2]) if found else None
 
 
 # ---------------------------------------------------------------- articles
@@ -501,11 +692,19 @@ def attribute(passages: list[PassageText] | tuple[PassageText, ...], roster: Ros
         continues_quote = quote_open and text.lstrip()[:1] in _OPEN + '"'
         masked, quote_open_after = mask_quotes(text, inside=quote_open and not continues_quote)
         decided = _decide(text, masked, lex, ctx)
+        subject = _note_people(text, masked, lex, ctx)
         if decided is not None:
             voice, speaker, rule, res = decided
             out[i] = Attribution(voice, speaker, rule, res.speaker_voice, res.new_speaker)
             if p.kind == "sentence":
                 framed[i] = (voice, speaker)
+        if decided is not None and decided[1]:
+            ctx.antecedent = (decided[1], decided[0])
+            if (decided[1], decided[0]) in ctx.recent:
+                ctx.recent.remove((decided[1], decided[0]))
+            ctx.recent.append((decided[1], decided[0]))
+        elif subject is not None:
+            ctx.antecedent = subject
         elif quote_open and quote_speaker and p.kind == "sentence":
             out[i] = Attribution(quote_speaker[0], quote_speaker[1], "carry:quote")
             framed[i] = quote_speaker
@@ -518,6 +717,12 @@ def attribute(passages: list[PassageText] | tuple[PassageText, ...], roster: Ros
     for i, p in enumerate(passages):
         if out[i] is not None:
             continue
+        if _opens_quote(i, passages) and (i - 1) in framed and framed[i - 1][1]:
+            # A paragraph that opens with an unattributed quotation, right after a quoted speaker's
+            # passage, goes on quoting them (news style names the speaker once).
+            out[i] = Attribution(*framed[i - 1], "carry:quote")
+            framed[i] = framed[i - 1]
+            continue
         if p.kind == "sentence":
             source = _nearest_framed(i, passages, framed)
             if source is not None:
@@ -526,6 +731,14 @@ def attribute(passages: list[PassageText] | tuple[PassageText, ...], roster: Ros
                 continue
         out[i] = Attribution(lex.default, None, "none")
     return out
+
+
+def _opens_quote(i: int, passages) -> bool:
+    """Whether passage `i` starts with a quotation mark and follows the article's first body sentence
+    (a cut-off last line may have been taken for a heading; the headline at the top may not)."""
+    p = passages[i]
+    return (p.kind != "caption" and p.text.lstrip()[:1] in _OPEN + '"'
+            and any(q.kind == "sentence" for q in passages[:i]))
 
 
 def _nearest_framed(i: int, passages, framed) -> int | None:

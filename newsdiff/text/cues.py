@@ -35,12 +35,15 @@ SPEECH_VERBS = _forms(
     "demand|s|ed", "recall|s|ed|ing", "describe|s|d", "describing", "declare|s|d", "declaring",
     "illustrate|s|d", "illustrating", "signal|s|led|ed|ling", "expect|s|ed", "want|s|ed",
     "stated", "stating", "observe|s|d", "remark|s|ed", "estimate|s|d", "agree|s|d",
+    # Praise and disclosure are said out loud: "X hailed the ties", "the ministry revealed that".
+    "hail|s|ed|ing", "laud|s|ed|ing", "praise|s|d", "praising", "reveal|s|ed|ing",
 ) + [
     "pointed out", "points out", "point out", "made clear", "makes clear", "make clear", "making clear",
     # Inflected forms only: a bare "call for"/"call on" is as often the noun ("a phone call on trade").
     "laid out", "lays out", "lay out", "called for", "calls for", "calling for", "called on",
     "calls on", "summed up", "sums up", "raised concerns", "raises concerns", "raised concern",
     "went on to", "goes on to", "spoke clearly", "according to", "quoted by",
+    "referred to", "refers to", "referring to", "pointed to", "points to", "pointing to",
 ]
 
 # Verbs that only pass on what someone else said: their subject is a source, not a speaker.
@@ -189,3 +192,33 @@ GAZETTEER = {
     "south_africa": ["South Africa", "South African", "Pretoria"],
     "kazakhstan": ["Kazakhstan", "Kazakh", "Astana"],
 }
+
+# A reporting verb after one of these is passive ("Biden is expected to", "the envoy was told"):
+# its subject is not the speaker.
+BE_FORMS = ["is", "are", "was", "were", "be", "been", "being", "is not", "was not", "isn't", "wasn't",
+            "get", "gets", "got"]
+# A reporting verb after one of these (or a contracted "n't") says nothing was said ("did not confirm").
+NEGATIONS = ["not", "never", "declined to", "declines to", "refused to", "refuses to", "failed to",
+             "fails to"]
+# A frame inside a clause opened by one of these is background to the main clause
+# ("when X said ...", "although X had said ..."); "as" is left out ("as X said" endorses).
+SUBORDINATORS = ["when", "although", "though", "even though", "while", "whilst", "after", "before", "since",
+                 "because", "until", "once", "whereas", "if", "unless"]
+# Words set off by commas between a subject and its verb: "X, meanwhile, demanded".
+ASIDE_WORDS = ["meanwhile", "however", "also", "too", "in turn", "for his part", "for her part",
+               "for its part", "for their part", "in response", "in return", "instead", "again",
+               "separately", "later", "earlier", "then", "though", "therefore", "nonetheless",
+               "nevertheless", "by contrast", "in contrast", "for example", "for instance"]
+# Objects that give a reporting verb another sense: "recalled its ambassador" withdraws a person.
+WITHDRAWN_PEOPLE = ["ambassador", "ambassadors", "envoy", "envoys", "diplomat", "diplomats", "troops",
+                    "forces", "staff", "delegation", "mission", "representative", "representatives"]
+WITHDRAW_VERBS = _forms("recall|s|ed|ing")
+# Participles that, set off by commas or opening a sentence, make their subject the one spoken to:
+# "X, asked about Y, would not ...", "Asked about Y, X said ...".
+PASSIVE_PARTICIPLES = ["asked", "told", "informed", "briefed", "pressed", "urged", "questioned"]
+# Auxiliaries and adverbs between a subject and its verb: "he has also said", "she then told".
+AUXILIARIES = ["also", "then", "later", "again", "too", "first", "further", "still", "once", "had", "has",
+               "have", "would", "will", "did", "does", "do", "could", "may", "might", "must", "should", "can"]
+# Verbs that are speech when their object gets a quoted label: "X called Y “a statesman”" (but
+# "X called Y on Tuesday" is a phone call).
+NAMING_VERBS = _forms("call|s|ed|ing", "dub|s|bed|bing", "brand|s|ed|ing", "label|s|led|ed|ling")
