@@ -22,10 +22,20 @@ Contract of `score_pairs(items, options)`:
   `fuzzy` — rapidfuzz `token_set_ratio` of the term strings (batched through
   `process.cdist`), shifted so that 30 is zero: a set ratio rewards one
   passage containing the other.
-- `base = (1 - w_fuzzy) * ((1 - w_rare) * cosine + w_rare * rare) + w_fuzzy * fuzzy`
-  (both weights default to about a half and a third), times
-  `same_voice_bonus` when both passages carry one voice, or
+  `semantic` — when a `SemanticSpace` is given (`align.semantic`): the
+  BERTScore-style F1 of the two passages' story-centred token vectors, which
+  sees paraphrase and re-translation that share few words; rescaled as
+  `(F - semantic_floor) / (1 - semantic_floor)`, so the floor (what two
+  unrelated passages of one story score) maps to 0.
+- `lexical = (1 - w_fuzzy) * ((1 - w_rare) * cosine + w_rare * rare) + w_fuzzy * fuzzy`
+  (both weights default to about a half and a third);
+  `base = max(lexical, semantic)`: either kind of evidence alone can carry a
+  pair. Then times `same_voice_bonus` when both passages carry one voice, or
   `opposing_voice_factor` when they carry two different official voices.
+- Candidates: a pair is scored when the two passages share a content term, or
+  (with a semantic space) when either is among the other's
+  `semantic_candidates` nearest passages by idf-weighted mean token vector.
+  Nothing needs every pair of passages: both lists can be blocked.
 - `score = base + w_neighbour * max(base(prev_a, prev_b), base(next_a, next_b))`:
   outlets relay readouts in order, so a pair whose neighbours match is
   likelier to match too (the diagonal of parallel-text alignment).
@@ -50,6 +60,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from .semantic import SemanticSpace, bertscore
 from .text import Normaliser, is_content, quoted_spans
 
 
@@ -74,6 +85,8 @@ class Options:
     w_neighbour: float = 0.2
     same_voice_bonus: float = 1.25
     opposing_voice_factor: float = 0.7
+    semantic_floor: float = 0.17
+    semantic_candidates: int = 30
     aliases: tuple[tuple[str, ...], ...] = ()
     actor_words: tuple[str, ...] = ()
     workers: int = -1
@@ -128,32 +141,45 @@ def prepare(items: list[Item], options: Options) -> Prepared:
 
 
 def score_pairs(items: list[Item], options: Options = Options(), prepared: Prepared | None = None,
-                progress=None, base: dict | None = None) -> list[ScoredPair]:
+                progress=None, base: dict | None = None, semantic: SemanticSpace | None = None) -> list[ScoredPair]:
+    """Pairs of `items` (sentences only) scoring at least the threshold; `semantic` rows follow the sentences."""
     sentences = [i for i in items if i.kind == "sentence"]
     prepared = prepared or prepare(sentences, options)
-    base = base if base is not None else base_scores(prepared, options, progress)
+    base = base if base is not None else base_scores(prepared, options, progress, semantic)
     neighbours = _neighbours(prepared.items)
     pairs = []
-    for (r, c), value in base.items():
+    for (r, c), evidence in base.items():
+        value = evidence.value
         support = 0.0
         for step in (-1, 1):
             nr, nc = neighbours.get((r, step)), neighbours.get((c, step))
             if nr is not None and nc is not None:
-                support = max(support, base.get((min(nr, nc), max(nr, nc)), 0.0))
+                other = base.get((min(nr, nc), max(nr, nc)))
+                support = max(support, other.value if other else 0.0)
         score = value + options.w_neighbour * support
         if score >= options.threshold:
             a, b = prepared.items[r].id, prepared.items[c].id
-            pairs.append(ScoredPair(min(a, b), max(a, b), round(score, 4), {"base": round(value, 4),
-                                                                          "neighbour": round(support, 4)}))
+            pairs.append(ScoredPair(min(a, b), max(a, b), round(score, 4), {
+                "base": round(value, 4), "lexical": round(evidence.lexical, 4),
+                "semantic": round(evidence.semantic, 4), "neighbour": round(support, 4)}))
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     return pairs
 
 
-def base_scores(prepared: Prepared, options: Options, progress=None) -> dict[tuple[int, int], float]:
-    """Base score of every cross-article pair (row indices r < c) that shares at least one term.
+@dataclass(frozen=True)
+class Evidence:
+    value: float  # max(lexical, rescaled semantic), times the voice factor
+    lexical: float
+    semantic: float  # the raw BERTScore F1 (0 without a semantic space)
+
+
+def base_scores(prepared: Prepared, options: Options, progress=None,
+                semantic: SemanticSpace | None = None) -> dict[tuple[int, int], Evidence]:
+    """Evidence for every candidate cross-article pair (row indices r < c).
 
     Vectorised per row: cosine and rapidfuzz's `cdist` per block of one article against the
-    later ones; the two rarest shared terms from an idf-weighted presence matrix.
+    later ones; the two rarest shared terms from an idf-weighted presence matrix; the semantic
+    F1 for the candidates only.
     """
     items, terms = prepared.items, prepared.terms
     n = len(items)
@@ -170,7 +196,8 @@ def base_scores(prepared: Prepared, options: Options, progress=None) -> dict[tup
     voices = np.array([i.voice for i in items])
     official = np.array([bool(i.voice) and not i.default_voice for i in items])
     order = np.unique(articles)
-    out: dict[tuple[int, int], float] = {}
+    near = _semantic_candidates(semantic, articles, options.semantic_candidates) if semantic else None
+    out: dict[tuple[int, int], Evidence] = {}
     for done, article in enumerate(order):
         rows = np.flatnonzero(articles == article)
         later = np.flatnonzero(articles > article)  # each article pair once
@@ -182,31 +209,51 @@ def base_scores(prepared: Prepared, options: Options, progress=None) -> dict[tup
         fuzzy = np.maximum(0.0, fuzzy / 100.0 - 0.3)
         later_weighted = weighted[later]
         for ri, r in enumerate(rows):
-            hits = np.flatnonzero(cosine[ri] > 0)
-            if len(hits) == 0 or len(columns[r]) == 0:
+            candidate = cosine[ri] > 0
+            if near is not None:
+                candidate |= np.isin(later, near[r])
+            hits = np.flatnonzero(candidate)
+            if len(hits) == 0:
                 continue
-            shared = later_weighted[np.ix_(hits, columns[r])]  # idf of r's terms present in each hit
-            if shared.shape[1] > 2:
-                shared = -np.partition(-shared, 1, axis=1)[:, :2]
-            rare = shared.sum(axis=1) / (2 * log_n)
-            lexical = (1 - options.w_rare) * cosine[ri, hits] + options.w_rare * rare
-            value = (1 - options.w_fuzzy) * lexical + options.w_fuzzy * fuzzy[ri, hits]
+            if len(columns[r]):
+                shared = later_weighted[np.ix_(hits, columns[r])]  # idf of r's terms present in each hit
+                if shared.shape[1] > 2:
+                    shared = -np.partition(-shared, 1, axis=1)[:, :2]
+                rare = shared.sum(axis=1) / (2 * log_n)
+            else:
+                rare = np.zeros(len(hits))
+            lexical = (1 - options.w_fuzzy) * ((1 - options.w_rare) * cosine[ri, hits] + options.w_rare * rare)
+            lexical += options.w_fuzzy * fuzzy[ri, hits] * (cosine[ri, hits] > 0)
             c = later[hits]
+            similar = bertscore(semantic, int(r), c) if semantic else np.zeros(len(c))
+            rescaled = np.maximum(0.0, (similar - options.semantic_floor) / (1 - options.semantic_floor))
             same = (voices[c] == voices[r]) & (voices[c] != "")
             opposed = ~same & official[c] & official[r]
-            value = value * np.where(same, options.same_voice_bonus, np.where(opposed, options.opposing_voice_factor, 1.0))
-            out.update(zip(zip([int(r)] * len(c), c.tolist()), value.tolist()))
+            factor = np.where(same, options.same_voice_bonus, np.where(opposed, options.opposing_voice_factor, 1.0))
+            value = np.maximum(lexical, rescaled) * factor
+            for col, v, lex, sem in zip(c.tolist(), value.tolist(), lexical.tolist(), similar.tolist()):
+                if v > 0:
+                    out[(int(r), col)] = Evidence(v, lex, sem)
         if progress:
             progress(done + 1, len(order))
     return out
 
 
-def _voice_factor(a: Item, b: Item, options: Options) -> float:
-    if a.voice and a.voice == b.voice:
-        return options.same_voice_bonus
-    if a.voice and b.voice and not a.default_voice and not b.default_voice:
-        return options.opposing_voice_factor
-    return 1.0
+def _semantic_candidates(space: SemanticSpace, articles: np.ndarray, k: int) -> dict[int, np.ndarray]:
+    """Row -> the rows of other articles among its `k` nearest by mean token vector, and those it is among."""
+    similarity = space.sentences @ space.sentences.T
+    similarity[articles[:, None] == articles[None, :]] = -np.inf
+    k = min(k, len(articles) - 1)
+    if k <= 0:
+        return {r: np.array([], dtype=int) for r in range(len(articles))}
+    nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+    lists: dict[int, set] = {r: set() for r in range(len(articles))}
+    for r, cols in enumerate(nearest.tolist()):
+        for c in cols:
+            if similarity[r, c] > -np.inf:
+                lists[r].add(c)
+                lists[c].add(r)
+    return {r: np.array(sorted(cs), dtype=int) for r, cs in lists.items()}
 
 
 def _neighbours(items: list[Item]) -> dict[tuple[int, int], int]:
