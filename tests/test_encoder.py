@@ -49,8 +49,20 @@ def test_vectors_equal_the_reference_values():
 
 def test_a_text_encodes_the_same_alone_or_in_a_padded_batch():
     alone = encoder.encode(SENTENCES[1:2])[0]
+    encoder.default_model().recent.clear()  # run the model again rather than reuse `alone`
     batched = encoder.encode(SENTENCES + ["A much longer sentence " * 10], batch_size=4)[1]
     np.testing.assert_allclose(alone.vectors, batched.vectors, atol=1e-4)
+
+
+def test_a_text_met_again_is_not_run_through_the_model_again(monkeypatch):
+    runs = []
+    real = encoder._forward
+    monkeypatch.setattr(encoder, "_forward", lambda m, ids, mask: runs.append(len(ids)) or real(m, ids, mask))
+    text = "Officials of Veloria met again on Friday."
+    first = encoder.encode([text, text])
+    again = encoder.encode([text])
+    assert runs == [1] and again[0] is first[0] is first[1]
+    assert not again[0].vectors.flags.writeable  # shared results cannot be edited by one caller
 
 
 def test_long_texts_are_cut_to_the_token_limit():

@@ -12,7 +12,9 @@ Contract of `encode(texts)`:
   matcher wants).
 - `vectors` are the last layer's hidden states, float32, one 384-d row per id.
   A text's vectors do not depend on which other texts share its batch
-  (up to float rounding: padding is masked out exactly).
+  (up to float rounding: padding is masked out exactly). The arrays are
+  read-only: the model keeps the most recent texts' results and hands them out
+  again rather than re-running the forward pass.
 - `sentence_vector()` is sentence-transformers' embedding of the text: the mean
   of all rows ([CLS] and [SEP] included, as that model was trained), L2-normalised.
 
@@ -26,7 +28,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +40,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MAX_TOKENS = 128  # a news sentence is 20-60 wordpieces; longer ones are run-ons
 BATCH_SIZE = 32  # texts per forward pass; sorted by length so padding stays small
+RECENT_TEXTS = 2048  # kept in memory per process (~50 KB each): a few stories' passages
 DIM = 384
 
 
@@ -87,6 +91,9 @@ class Model:
     layers: tuple[_Layer, ...]
     heads: int
     eps: float
+    # The last RECENT_TEXTS texts encoded, least recent first: a process that meets a text
+    # again (ingest then align, a re-ingest, a test suite) does not run the model again.
+    recent: OrderedDict[str, TokenVectors] = field(default_factory=OrderedDict, compare=False, repr=False)
 
 
 def model_dir() -> Path:
@@ -209,9 +216,20 @@ def encode(texts: list[str], model: Model | None = None, batch_size: int = BATCH
     """Token ids and last-layer vectors of each text (see the module docstring)."""
     m = model or default_model()
     texts = list(texts)
-    if not texts:
-        return []
-    token_ids = [np.asarray(e.ids, dtype=np.int32) for e in m.tokenizer.encode_batch(texts)]
+    missing = list(dict.fromkeys(t for t in texts if t not in m.recent))
+    for text, tv in zip(missing, _encode_uncached(m, missing, batch_size)):
+        m.recent[text] = tv
+    out = []
+    for text in texts:
+        m.recent.move_to_end(text)
+        out.append(m.recent[text])
+    while len(m.recent) > RECENT_TEXTS:
+        m.recent.popitem(last=False)
+    return out
+
+
+def _encode_uncached(m: Model, texts: list[str], batch_size: int) -> list[TokenVectors]:
+    token_ids = [np.asarray(e.ids, dtype=np.int32) for e in m.tokenizer.encode_batch(texts)] if texts else []
     out: list[TokenVectors | None] = [None] * len(texts)
     order = sorted(range(len(texts)), key=lambda i: len(token_ids[i]))
     for start in range(0, len(order), batch_size):
@@ -224,7 +242,10 @@ def encode(texts: list[str], model: Model | None = None, batch_size: int = BATCH
             mask[row, :len(token_ids[i])] = True
         hidden = _forward(m, ids, mask)
         for row, i in enumerate(chunk):
-            out[i] = TokenVectors(token_ids[i], np.ascontiguousarray(hidden[row, :len(token_ids[i])]))
+            vectors = np.ascontiguousarray(hidden[row, :len(token_ids[i])])
+            token_ids[i].setflags(write=False)  # shared through `Model.recent`: nobody may edit them
+            vectors.setflags(write=False)
+            out[i] = TokenVectors(token_ids[i], vectors)
     return out  # type: ignore[return-value]
 
 
