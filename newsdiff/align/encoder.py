@@ -9,7 +9,7 @@ Contract of `encode(texts)`:
   the model's own tokenizer.json says), starting with [CLS] and ending with
   [SEP]; texts longer than `MAX_TOKENS` wordpieces (specials included) are cut.
   `content_ids` / `content_vectors` drop the two specials (what a token-level
-  matcher wants).
+  matcher wants; empty for a text with no wordpieces, e.g. only spaces).
 - `vectors` are the last layer's hidden states, float32, one 384-d row per id.
   A text's vectors do not depend on which other texts share its batch
   (up to float rounding: padding is masked out exactly). The arrays are
@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,9 @@ ENCODING_ID = f"{MODEL_NAME}:{WEIGHTS_SHA256[:12]}:{MAX_TOKENS}"
 BATCH_SIZE = 32  # texts per forward pass; sorted by length so padding stays small
 RECENT_TEXTS = 2048  # kept in memory per process (~50 KB each): a few stories' passages
 DIM = 384
+
+
+_recent_lock = threading.Lock()
 
 
 class EncoderUnavailable(RuntimeError):
@@ -218,16 +222,17 @@ def encode(texts: list[str], model: Model | None = None, batch_size: int = BATCH
     """Token ids and last-layer vectors of each text (see the module docstring)."""
     m = model or default_model()
     texts = list(texts)
-    missing = list(dict.fromkeys(t for t in texts if t not in m.recent))
-    for text, tv in zip(missing, _encode_uncached(m, missing, batch_size)):
-        m.recent[text] = tv
-    out = []
-    for text in texts:
-        m.recent.move_to_end(text)
-        out.append(m.recent[text])
-    while len(m.recent) > RECENT_TEXTS:
-        m.recent.popitem(last=False)
-    return out
+    with _recent_lock:  # threads (a threaded server, task workers) may share the model
+        known = {t: m.recent[t] for t in texts if t in m.recent}
+    missing = list(dict.fromkeys(t for t in texts if t not in known))
+    known.update(zip(missing, _encode_uncached(m, missing, batch_size)))
+    with _recent_lock:
+        for text, tv in known.items():  # (re)inserted last: the most recently used
+            m.recent.pop(text, None)
+            m.recent[text] = tv
+        while len(m.recent) > RECENT_TEXTS:
+            m.recent.popitem(last=False)
+    return [known[t] for t in texts]
 
 
 def _encode_uncached(m: Model, texts: list[str], batch_size: int) -> list[TokenVectors]:
