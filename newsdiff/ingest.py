@@ -13,7 +13,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from .align.encoder import EncoderUnavailable
 from .attribution import attribute_article, roster_for
+from .encodings import encode_missing
 from .models import Article, Outlet, Passage, Speaker, Story, Voice
 from .storyfile import ArticleSpec, StorySpec, load_story
 from .text.attribute import Roster
@@ -230,4 +232,20 @@ def ingest_story(path: Path | str, *, max_bytes: int | None = None) -> IngestRep
     roster = roster_for(story)  # story-wide: built once, not per article
     for item in prepared:
         report.results.append(item if isinstance(item, ArticleResult) else store_article(story, item, roster))
+    _encode_new_passages(report)
     return report
+
+
+def _encode_new_passages(report: IngestReport) -> None:
+    """Encode the passages of created or updated articles, in one batch; stored texts are skipped.
+
+    A missing encoder is a warning, not a failure: the articles are stored, and
+    alignment encodes whatever is still missing.
+    """
+    changed = [r.article_id for r in report.results if r.outcome in (CREATED, UPDATED)]
+    if not changed:
+        return
+    try:
+        encode_missing(Passage.objects.filter(article_id__in=changed).values_list("text", flat=True))
+    except EncoderUnavailable as e:
+        report.warnings.append(f"passages not encoded: {e}")

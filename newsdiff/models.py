@@ -375,3 +375,29 @@ class AlignmentJob(models.Model):
 
     def __str__(self):
         return f"alignment of {self.story} ({self.status})"
+
+
+class Encoding(models.Model):
+    """A text's token vectors from one encoder model, stored once per (model, text).
+
+    Keyed by content, not by passage: passages with the same text (in any story)
+    share one row, and a re-ingest that keeps a passage's text keeps its encoding.
+    `token_ids` are little-endian int32 ([CLS] ... [SEP]), `vectors` little-endian
+    float16, `n_tokens` x `dim` row-major (`newsdiff.encodings` reads and writes them).
+    """
+
+    model = models.CharField(max_length=100)
+    text_sha256 = models.CharField(max_length=64, help_text="sha256 of the UTF-8 text.")
+    n_tokens = models.PositiveIntegerField()
+    dim = models.PositiveIntegerField()
+    token_ids = models.BinaryField()
+    vectors = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "text_sha256"], name="encoding_unique_text_per_model"),
+        ]
+
+    def __str__(self):
+        return f"{self.model} encoding of {self.text_sha256[:12]} ({self.n_tokens} tokens)"

@@ -1,0 +1,89 @@
+"""Stored token vectors of passages: each distinct text is encoded once per model.
+
+The ORM edge of `align.encoder`. Rows are `Encoding`s keyed by (`encoder.ENCODING_ID`,
+sha256 of the text), so passages with equal text share one, and a story loaded
+from a fixture (which carries no encodings) is encoded on its first alignment.
+
+Contract:
+- `vectors_for(passages)` -> {passage id: TokenVectors} for every passage given:
+  stored encodings are read; the missing texts are encoded in one batch and stored.
+- `encode_missing(texts)` encodes and stores only the texts not stored yet
+  (what ingest calls) and returns how many it encoded.
+- Vectors are stored as float16, and what `vectors_for` returns is always the
+  float16-rounded value, whether it was just encoded or read back: two runs
+  over the same passages see identical vectors.
+- Raises `align.encoder.EncoderUnavailable` when something must be encoded and
+  the model cannot be loaded.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import numpy as np
+
+from .align import encoder
+from .models import Encoding
+
+CHUNK = 500  # keys per `IN (...)` query: SQLite caps the number of parameters
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _stored_keys(keys: list[str], model: str) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(keys), CHUNK):
+        found.update(Encoding.objects.filter(model=model, text_sha256__in=keys[i:i + CHUNK])
+                     .values_list("text_sha256", flat=True))
+    return found
+
+
+def _to_row(key: str, tv: encoder.TokenVectors, model: str) -> Encoding:
+    vectors = tv.vectors.astype("<f2")
+    return Encoding(model=model, text_sha256=key, n_tokens=len(tv.ids), dim=vectors.shape[1],
+                    token_ids=tv.ids.astype("<i4").tobytes(), vectors=vectors.tobytes())
+
+
+def _from_row(row: Encoding) -> encoder.TokenVectors:
+    ids = np.frombuffer(bytes(row.token_ids), dtype="<i4").astype(np.int32)
+    vectors = np.frombuffer(bytes(row.vectors), dtype="<f2").reshape(row.n_tokens, row.dim).astype(np.float32)
+    return encoder.TokenVectors(ids, vectors)
+
+
+def _rounded(tv: encoder.TokenVectors) -> encoder.TokenVectors:
+    return encoder.TokenVectors(tv.ids, tv.vectors.astype(np.float16).astype(np.float32))
+
+
+def _encode_and_store(texts_by_key: dict[str, str], model: str) -> dict[str, encoder.TokenVectors]:
+    if not texts_by_key:
+        return {}
+    keys = list(texts_by_key)
+    encoded = encoder.encode([texts_by_key[k] for k in keys])
+    # ignore_conflicts: a concurrent ingest or alignment may have stored the same text meanwhile.
+    Encoding.objects.bulk_create([_to_row(k, tv, model) for k, tv in zip(keys, encoded)],
+                                 batch_size=CHUNK, ignore_conflicts=True)
+    return {k: _rounded(tv) for k, tv in zip(keys, encoded)}
+
+
+def encode_missing(texts: Iterable[str], model: str = encoder.ENCODING_ID) -> int:
+    """Encode and store the texts that have no encoding yet; return how many were encoded."""
+    by_key = {text_key(t): t for t in texts}
+    stored = _stored_keys(list(by_key), model)
+    missing = {k: t for k, t in by_key.items() if k not in stored}
+    _encode_and_store(missing, model)
+    return len(missing)
+
+
+def vectors_for(passages: Iterable, model: str = encoder.ENCODING_ID) -> dict[int, encoder.TokenVectors]:
+    """{passage.pk: TokenVectors} for objects with `.pk` and `.text` (Passages), encoding what is missing."""
+    passages = list(passages)
+    by_key = {text_key(p.text): p.text for p in passages}
+    keys = list(by_key)
+    found: dict[str, encoder.TokenVectors] = {}
+    for i in range(0, len(keys), CHUNK):
+        for row in Encoding.objects.filter(model=model, text_sha256__in=keys[i:i + CHUNK]):
+            found[row.text_sha256] = _from_row(row)
+    found.update(_encode_and_store({k: t for k, t in by_key.items() if k not in found}, model))
+    return {p.pk: found[text_key(p.text)] for p in passages}
