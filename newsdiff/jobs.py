@@ -29,12 +29,15 @@ from dataclasses import replace
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import encodings
+from .align import encoder
 from .align.group import GroupOptions, group_exchanges
 from .align.score import Item, Options, prepare, relation_of, score_pairs
+from .align.semantic import SemanticSpace, prepare_space
 from .models import AlignedPair, AlignmentJob, Exchange, Passage, Story
 from .text import cues
 
-METHOD = "lexical-1"
+METHOD = "lexical+semantic-1"
 # Attribution rules (text.attribute) that mark a passage as outsiders' commentary.
 COMMENTARY_RULES = {"cue:analyst", "cue:former", "cue:third-party", "cue:unlisted-person"}
 
@@ -132,8 +135,10 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         if progress:
             progress(done, total)
 
+    with _phase(timings, "encode"):
+        space = _semantic_space([p for p in passages if p.kind == "sentence"], options)
     with _phase(timings, "score"):
-        pairs = score_pairs(sentences, options, progress=report)
+        pairs = score_pairs(sentences, options, progress=report, semantic=space)
     with _phase(timings, "relations"):
         text = {p.pk: p.text for p in passages}
         relations = {(p.a, p.b): relation_of(text[p.a], text[p.b], options.aliases) for p in pairs}
@@ -147,6 +152,13 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
     for name, value in counts.items():
         setattr(job, name, value)
     job.progress_done = job.progress_total = n_articles
+
+
+def _semantic_space(sentences: list[Passage], options: Options) -> SemanticSpace:
+    """The story's token vectors (stored at ingest; encoded now if missing), its actors' tokens weightless."""
+    vectors = encodings.vectors_for(sentences)
+    tokens = [(vectors[p.pk].content_ids, vectors[p.pk].content_vectors) for p in sentences]
+    return prepare_space(tokens, encoder.token_ids(options.actor_words))
 
 
 def _write_pairs(story: Story, pairs, relations) -> dict[str, int]:

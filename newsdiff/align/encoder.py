@@ -257,6 +257,13 @@ def _encode_uncached(m: Model, texts: list[str], batch_size: int) -> list[TokenV
     return out  # type: ignore[return-value]
 
 
+def token_ids(words, model: Model | None = None) -> frozenset[int]:
+    """The wordpiece ids of `words` (each phrase split on spaces), specials excluded."""
+    m = model or default_model()
+    return frozenset(i for phrase in words for word in phrase.split()
+                     for i in m.tokenizer.encode(word, add_special_tokens=False).ids)
+
+
 def sentence_vectors(texts: list[str], model: Model | None = None) -> np.ndarray:
     """(len(texts), 384) float32 array of `TokenVectors.sentence_vector()` rows."""
     encoded = encode(texts, model)
