@@ -35,7 +35,7 @@ def test_a_job_fills_pairs_and_exchanges_and_records_its_run(story):
     job = align(story)
     assert job.status == "succeeded" and job.error == ""
     assert job.pairs_created == AlignedPair.objects.filter(story=story).count() > 50
-    assert set(job.timings) == {"load", "score", "relations", "group", "write"}
+    assert set(job.timings) == {"load", "encode", "score", "relations", "group", "write"}
     assert job.progress_done == job.progress_total == 5
     assert 5 <= story.exchanges.count() <= 15
     assert not Passage.objects.filter(article__story=story, exchange=None).exists()
