@@ -51,6 +51,7 @@ class GroupOptions:
     w_window: float = 0.25
     window_decay: float = 0.5
     w_commentary: float = 0.3
+    w_semantic: float = 0.0
     w_pair: float = 1.0
     neighbours: int = 60
     resolution: float = 1.3
@@ -69,7 +70,7 @@ class Group:
 
 def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options = Options(),
                     group_options: GroupOptions = GroupOptions(), paragraphs: dict[int, tuple] | None = None,
-                    prepared: Prepared | None = None) -> list[Group]:
+                    prepared: Prepared | None = None, vectors: dict[int, np.ndarray] | None = None) -> list[Group]:
     if not items:
         return []
     prepared = prepared or prepare(items, options)
@@ -78,10 +79,12 @@ def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options
         return [Group((items[0].id,), exchange_titles(prepared, [[0]], pairs, options)[0])]
     go = group_options
     commentary = np.array([[go.w_commentary * item.commentary] for item in items], dtype=np.float64)
-    vectors = np.hstack([prepared.matrix.astype(np.float64), commentary])
-    vectors = _window_smoothed(vectors, items, go.w_window, go.window_decay)
-    vectors = _paragraph_smoothed(vectors, items, paragraphs or {}, go.w_paragraph)
-    similarity = vectors @ vectors.T
+    parts = [prepared.matrix.astype(np.float64), commentary]
+    if vectors and go.w_semantic:
+        parts.append(go.w_semantic * _semantic_rows(items, vectors))
+    matrix = _window_smoothed(np.hstack(parts), items, go.w_window, go.window_decay)
+    matrix = _paragraph_smoothed(matrix, items, paragraphs or {}, go.w_paragraph)
+    similarity = matrix @ matrix.T
     row = {item.id: r for r, item in enumerate(items)}
     for p in pairs:
         if p.a in row and p.b in row:
@@ -112,6 +115,18 @@ def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options
     if other:
         groups.append(Group(tuple(items[r].id for r in sorted(other)), OTHER_TITLE, is_other=True))
     return groups
+
+
+def _semantic_rows(items: list[Item], vectors: dict[int, np.ndarray]) -> np.ndarray:
+    """One normalised sentence vector per item; zeros for items without one (headings, headlines)."""
+    dim = len(next(iter(vectors.values())))
+    out = np.zeros((len(items), dim), dtype=np.float64)
+    for r, item in enumerate(items):
+        v = vectors.get(item.id)
+        if v is not None:
+            norm = float(np.linalg.norm(v))
+            out[r] = v / norm if norm > 0 else 0.0
+    return out
 
 
 def _consensus_communities(similarity: np.ndarray, go: GroupOptions) -> np.ndarray:
