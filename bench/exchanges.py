@@ -41,18 +41,19 @@ from newsdiff.models import Passage, Story
 
 VARIANTS = [
     ("default", dict()),
+    ("without sentence vectors (tf-idf only)", dict(w_semantic=0.0)),
+    ("sentence vectors x2", dict(w_semantic=2.0)),
     ("without pair scores", dict(w_pair=0.0)),
-    ("pair scores x2 (a stronger pair signal)", dict(w_pair=2.0)),
     ("headlines and term-poor passages in the graph", dict(min_terms=0)),
     ("without paragraph smoothing", dict(w_paragraph=0.0)),
     ("without article window smoothing", dict(w_window=0.0)),
     ("without the commentary dimension", dict(w_commentary=0.0)),
-    ("one Louvain run (no consensus)", dict(runs=1)),
+    ("one resolution (1.3), majority of runs", dict(resolutions=(1.3,), agreement=0.5)),
     ("full graph (no kNN)", dict(neighbours=0)),
 ]
 # The main constants chosen leave-one-story-out.
-GRID = dict(resolution=[1.0, 1.2, 1.3, 1.4], neighbours=[20, 40, 60], w_window=[0.25, 0.5, 1.0],
-            w_paragraph=[0.5, 1.0], min_terms=[0, 2])
+GRID = dict(w_semantic=[0.5, 1.0, 1.5], w_paragraph=[0.5, 1.0], w_window=[0.25, 0.5], agreement=[0.3, 0.4, 0.5],
+            min_size=[3, 6])
 
 
 def stories():
