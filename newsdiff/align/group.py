@@ -57,7 +57,7 @@ class GroupOptions:
     resolutions: tuple[float, ...] = (1.0, 1.2, 1.4, 1.6)
     runs: int = 10
     agreement: float = 0.4
-    min_size: int = 3
+    min_size: int = 6
     join_floor: float = 0.02
     min_terms: int = 2
 
