@@ -2,17 +2,20 @@
 
 Pure functions, no database.
 
-Contract of `group_exchanges(items, pairs, options)`:
+Contract of `group_exchanges(items, pairs, options, group_options, paragraphs, prepared, vectors=None)`:
 
 - Every item (headlines and headings too) ends in exactly one group; groups
   are returned largest first, each titled by `titles.exchange_titles` (a short
   phrase as written in its most central passage; distinct within the story).
 - Vectors: each passage's tf-idf vector (with a `w_commentary` dimension when
-  outsiders say it: analysts, former officials, third parties), plus
-  `w_window` times the mean of its article's other passages weighted by
-  `window_decay ** distance` (an article dwells on a topic for a few
-  sentences, across paragraph breaks), then smoothed with the mean vector of
-  its paragraph (`w_paragraph`).
+  outsiders say it: analysts, former officials, third parties) and, when
+  `vectors` gives one for its id, its normalised sentence vector times
+  `w_semantic` (`SemanticSpace.sentences` rows: two wordings of one topic
+  rarely share enough words for tf-idf); items without one (headings,
+  headlines) get zeros there. Then `w_window` times the mean of its article's
+  other passages weighted by `window_decay ** distance` (an article dwells on
+  a topic for a few sentences, across paragraph breaks), then smoothed with
+  the mean vector of its paragraph (`w_paragraph`).
 - Similarity of two passages: the cosine of those vectors plus `w_pair` times
   their pair score from `score_pairs` (two outlets relaying one claim belong
   together). Each passage keeps its `neighbours` most similar passages: a
@@ -21,10 +24,11 @@ Contract of `group_exchanges(items, pairs, options)`:
   communities: headlines, captions, headings and datelines share words with
   every topic and would tie rows together; they join a group afterwards as
   small groups do.
-- Communities: Louvain modularity at `resolution` (igraph), run `runs` times
-  with seeded random orders; groups are the connected components of "a
-  majority of runs put these two together" (igraph again).
-  The consensus makes the result independent of any one random order.
+- Communities: Louvain modularity (igraph) run `runs` times with seeded random
+  orders at each of `resolutions`; `together[i, j]` is the share of those runs
+  that put i and j in one community, and average linkage on it joins clusters
+  while their mean agreement reaches `agreement`. No single run, order or
+  resolution decides: reordering the items leaves the groups (nearly) unchanged.
 - Groups smaller than `min_size` (and the passages left out above) then join the group they are most similar to
   when the mean similarity reaches `join_floor`, or else an "Other" group
   (`is_other=True`).
