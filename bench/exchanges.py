@@ -30,26 +30,30 @@ from seed import EVAL, SEEDS, STORY  # first: sets up Django  # isort: skip
 from django.core.management import call_command
 
 import score as gold_score
+from newsdiff import encodings
+from newsdiff.align import encoder
 from newsdiff.align.group import GroupOptions, group_exchanges
 from newsdiff.align.score import Item, prepare, score_pairs
+from newsdiff.align.semantic import prepare_space
 from newsdiff.ingest import ingest_story
 from newsdiff.jobs import COMMENTARY_RULES, story_options
 from newsdiff.models import Passage, Story
 
 VARIANTS = [
     ("default", dict()),
+    ("without sentence vectors (tf-idf only)", dict(w_semantic=0.0)),
+    ("sentence vectors x2", dict(w_semantic=2.0)),
     ("without pair scores", dict(w_pair=0.0)),
-    ("pair scores x2 (a stronger pair signal)", dict(w_pair=2.0)),
     ("headlines and term-poor passages in the graph", dict(min_terms=0)),
     ("without paragraph smoothing", dict(w_paragraph=0.0)),
     ("without article window smoothing", dict(w_window=0.0)),
     ("without the commentary dimension", dict(w_commentary=0.0)),
-    ("one Louvain run (no consensus)", dict(runs=1)),
+    ("one resolution (1.3), majority of runs", dict(resolutions=(1.3,), agreement=0.5)),
     ("full graph (no kNN)", dict(neighbours=0)),
 ]
 # The main constants chosen leave-one-story-out.
-GRID = dict(resolution=[1.0, 1.2, 1.3, 1.4], neighbours=[20, 40, 60], w_window=[0.25, 0.5, 1.0],
-            w_paragraph=[0.5, 1.0], min_terms=[0, 2])
+GRID = dict(w_semantic=[0.5, 1.0, 1.5], w_paragraph=[0.5, 1.0], w_window=[0.25, 0.5], agreement=[0.3, 0.4, 0.5],
+            min_size=[3, 6])
 
 
 def stories():
@@ -99,8 +103,15 @@ def bcubed(groups, gold: dict[int, str]) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def semantic_space(sentences, options):
+    """The story's SemanticSpace over its sentence passages, built as the alignment job builds it."""
+    vectors = encodings.vectors_for(sentences)
+    tokens = [(vectors[p.pk].content_ids, vectors[p.pk].content_vectors) for p in sentences]
+    return prepare_space(tokens, encoder.token_ids(options.actor_words))
+
+
 def load():
-    """Per story: (name, items, pairs, options, paragraphs, prepared, gold projection)."""
+    """Per story: (name, items, pairs, options, paragraphs, prepared, gold projection, sentence vectors)."""
     call_command("migrate", verbosity=0)
     out = []
     for folder, gold, docs in stories():
@@ -111,10 +122,12 @@ def load():
         items = [Item(p.pk, p.article_id, p.text, p.voice.slug if p.voice else "", p.kind, p.position,
                       bool(p.voice and p.voice.is_default), p.voice_rule in COMMENTARY_RULES) for p in passages]
         paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages}
-        pairs = score_pairs([i for i in items if i.kind == "sentence"], options)
+        sentences = [p for p in passages if p.kind == "sentence"]
+        space = semantic_space(sentences, options)
+        pairs = score_pairs([i for i in items if i.kind == "sentence"], options, semantic=space)
         name = "seeds" if folder == STORY else story.slug
         out.append((name, items, pairs, options, paragraphs, prepare(items, options),
-                    gold_exchanges(passages, gold, docs)))
+                    gold_exchanges(passages, gold, docs), dict(zip((p.pk for p in sentences), space.sentences))))
     assert Story.objects.count() == len(out)
     return out
 
@@ -122,8 +135,8 @@ def load():
 def run(data, go: GroupOptions) -> list[tuple[int, float]]:
     """(groups, B-cubed F1) per story."""
     rows = []
-    for _, items, pairs, options, paragraphs, prepared, gold in data:
-        groups = group_exchanges(items, pairs, options, go, paragraphs, prepared)
+    for _, items, pairs, options, paragraphs, prepared, gold, vectors in data:
+        groups = group_exchanges(items, pairs, options, go, paragraphs, prepared, vectors=vectors)
         rows.append((len(groups), bcubed(groups, gold)))
     return rows
 
@@ -132,9 +145,9 @@ def main():
     data = load()
     names = [d[0][:12] for d in data]
     if "--titles" in sys.argv:
-        for name, items, pairs, options, paragraphs, prepared, gold in data:
+        for name, items, pairs, options, paragraphs, prepared, gold, vectors in data:
             print(f"== {name}: {len(set(gold.values()))} gold exchanges")
-            for g in group_exchanges(items, pairs, options, GroupOptions(), paragraphs, prepared):
+            for g in group_exchanges(items, pairs, options, GroupOptions(), paragraphs, prepared, vectors=vectors):
                 print(f"  {len(g.items):3d}  {g.title}")
         return
     print(f"{'variant':42} " + " ".join(f"{n:>16}" for n in names) + f" {'mean':>6}")

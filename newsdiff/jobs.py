@@ -144,7 +144,9 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         relations = {(p.a, p.b): relation_of(text[p.a], text[p.b], options.aliases) for p in pairs}
     with _phase(timings, "group"):
         paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages}
-        groups = group_exchanges(items, pairs, options, GroupOptions(), paragraphs, prepare(items, options))
+        sentence_ids = [p.pk for p in passages if p.kind == "sentence"]  # the rows of space.sentences
+        groups = group_exchanges(items, pairs, options, GroupOptions(), paragraphs, prepare(items, options),
+                                 vectors=dict(zip(sentence_ids, space.sentences)))
     with _phase(timings, "write"):
         with transaction.atomic():
             counts = _write_pairs(story, pairs, relations)

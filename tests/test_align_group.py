@@ -1,3 +1,5 @@
+import numpy as np
+
 from newsdiff.align.group import GroupOptions, group_exchanges
 from newsdiff.align.score import Item, Options, prepare, score_pairs
 from newsdiff.align.titles import exchange_titles
@@ -109,3 +111,46 @@ def test_a_title_names_the_topic_not_the_speaker():
     its = [Item(k + 1, k, text, position=1) for k, text in enumerate(texts)]
     [title] = exchange_titles(prepare(its, options), [[0, 1, 2, 3]], score_pairs(its, options), options)
     assert "river dam" in title and "Varga" not in title and "wants" not in title
+
+
+def test_sentence_vectors_group_passages_that_share_no_words():
+    # Each sentence words its topic differently, so tf-idf sees nothing in common; the sentence
+    # vectors (as an encoder would give them) say which topic each one is about.
+    harvest = ["Farmers gathered a record wheat crop.", "Barley yields broke every previous mark.",
+               "Growers brought in unprecedented grain.", "Cereal output hit an all-time high."]
+    transit = ["Commuters waited hours for delayed trains.", "Buses ran late across downtown all week.",
+               "Tram services stalled during rush hour.", "Passengers endured slow metro journeys."]
+    its, vectors = [], {}
+    rng = np.random.default_rng(0)
+    for article in range(4):
+        for topic, text in enumerate((harvest[article], transit[article])):
+            item = Item(len(its) + 1, article, text, position=len(its) + 1)
+            its.append(item)
+            vectors[item.id] = np.eye(8)[topic] + 0.05 * rng.standard_normal(8)
+    go = GroupOptions(min_size=2, min_terms=0)
+    harvest_ids = {i.id for i in its if i.text in harvest}
+
+    with_vectors = group_exchanges(its, [], Options(), go, vectors=vectors)
+    assert any(set(g.items) == harvest_ids for g in with_vectors)
+    without = group_exchanges(its, [], Options(), go)
+    assert not any(set(g.items) == harvest_ids for g in without)
+
+
+def test_items_without_a_sentence_vector_still_land_in_a_group():
+    its = items() + [Item(90, 0, "Quota and pipeline: the week ahead", kind="heading", position=0)]
+    vectors = {i.id: np.eye(2)[0 if "quota" in i.text.lower() or "fishing" in i.text.lower() else 1]
+               for i in its if i.kind == "sentence"}
+    groups = group_exchanges(its, score_pairs(its, Options()), Options(), GroupOptions(min_size=2), vectors=vectors)
+    assert sorted(i for g in groups for i in g.items) == sorted(i.id for i in its)
+
+
+def test_the_order_items_arrive_in_does_not_change_the_groups():
+    its = items()
+    pairs = score_pairs(its, Options())
+    go = GroupOptions(min_size=2)
+
+    def partition(groups):
+        return {frozenset(g.items) for g in groups}
+
+    assert partition(group_exchanges(its, pairs, Options(), go)) == \
+        partition(group_exchanges(list(reversed(its)), pairs, Options(), go))

@@ -2,17 +2,20 @@
 
 Pure functions, no database.
 
-Contract of `group_exchanges(items, pairs, options)`:
+Contract of `group_exchanges(items, pairs, options, group_options, paragraphs, prepared, vectors=None)`:
 
 - Every item (headlines and headings too) ends in exactly one group; groups
   are returned largest first, each titled by `titles.exchange_titles` (a short
   phrase as written in its most central passage; distinct within the story).
 - Vectors: each passage's tf-idf vector (with a `w_commentary` dimension when
-  outsiders say it: analysts, former officials, third parties), plus
-  `w_window` times the mean of its article's other passages weighted by
-  `window_decay ** distance` (an article dwells on a topic for a few
-  sentences, across paragraph breaks), then smoothed with the mean vector of
-  its paragraph (`w_paragraph`).
+  outsiders say it: analysts, former officials, third parties) and, when
+  `vectors` gives one for its id, its normalised sentence vector times
+  `w_semantic` (`SemanticSpace.sentences` rows: two wordings of one topic
+  rarely share enough words for tf-idf); items without one (headings,
+  headlines) get zeros there. Then `w_window` times the mean of its article's
+  other passages weighted by `window_decay ** distance` (an article dwells on
+  a topic for a few sentences, across paragraph breaks), then smoothed with
+  the mean vector of its paragraph (`w_paragraph`).
 - Similarity of two passages: the cosine of those vectors plus `w_pair` times
   their pair score from `score_pairs` (two outlets relaying one claim belong
   together). Each passage keeps its `neighbours` most similar passages: a
@@ -21,10 +24,11 @@ Contract of `group_exchanges(items, pairs, options)`:
   communities: headlines, captions, headings and datelines share words with
   every topic and would tie rows together; they join a group afterwards as
   small groups do.
-- Communities: Louvain modularity at `resolution` (igraph), run `runs` times
-  with seeded random orders; groups are the connected components of "a
-  majority of runs put these two together" (igraph again).
-  The consensus makes the result independent of any one random order.
+- Communities: Louvain modularity (igraph) run `runs` times with seeded random
+  orders at each of `resolutions`; `together[i, j]` is the share of those runs
+  that put i and j in one community, and average linkage on it joins clusters
+  while their mean agreement reaches `agreement`. No single run, order or
+  resolution decides: reordering the items leaves the groups (nearly) unchanged.
 - Groups smaller than `min_size` (and the passages left out above) then join the group they are most similar to
   when the mean similarity reaches `join_floor`, or else an "Other" group
   (`is_other=True`).
@@ -47,15 +51,17 @@ OTHER_TITLE = "Other"
 
 @dataclass(frozen=True)
 class GroupOptions:
-    w_paragraph: float = 1.0
+    w_paragraph: float = 0.5
     w_window: float = 0.25
     window_decay: float = 0.5
     w_commentary: float = 0.3
+    w_semantic: float = 1.0
     w_pair: float = 1.0
     neighbours: int = 60
-    resolution: float = 1.3
+    resolutions: tuple[float, ...] = (1.0, 1.2, 1.4, 1.6)
     runs: int = 10
-    min_size: int = 3
+    agreement: float = 0.4
+    min_size: int = 6
     join_floor: float = 0.02
     min_terms: int = 2
 
@@ -69,7 +75,7 @@ class Group:
 
 def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options = Options(),
                     group_options: GroupOptions = GroupOptions(), paragraphs: dict[int, tuple] | None = None,
-                    prepared: Prepared | None = None) -> list[Group]:
+                    prepared: Prepared | None = None, vectors: dict[int, np.ndarray] | None = None) -> list[Group]:
     if not items:
         return []
     prepared = prepared or prepare(items, options)
@@ -77,16 +83,7 @@ def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options
     if n == 1:
         return [Group((items[0].id,), exchange_titles(prepared, [[0]], pairs, options)[0])]
     go = group_options
-    commentary = np.array([[go.w_commentary * item.commentary] for item in items], dtype=np.float64)
-    vectors = np.hstack([prepared.matrix.astype(np.float64), commentary])
-    vectors = _window_smoothed(vectors, items, go.w_window, go.window_decay)
-    vectors = _paragraph_smoothed(vectors, items, paragraphs or {}, go.w_paragraph)
-    similarity = vectors @ vectors.T
-    row = {item.id: r for r, item in enumerate(items)}
-    for p in pairs:
-        if p.a in row and p.b in row:
-            similarity[row[p.a], row[p.b]] += go.w_pair * p.score
-            similarity[row[p.b], row[p.a]] += go.w_pair * p.score
+    similarity = passage_similarity(items, pairs, prepared, go, paragraphs or {}, vectors or {})
     core = [r for r, item in enumerate(items) if item.kind == "sentence" and len(prepared.terms[r]) >= go.min_terms]
     if len(core) < 2:
         core = list(range(n))
@@ -114,8 +111,44 @@ def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options
     return groups
 
 
+def passage_similarity(items: list[Item], pairs: list[ScoredPair], prepared: Prepared, go: GroupOptions,
+                       paragraphs: dict, vectors: dict[int, np.ndarray]) -> np.ndarray:
+    """(n, n) similarity of the items: cosine of the smoothed vectors plus `w_pair` times the pair score."""
+    commentary = np.array([[go.w_commentary * item.commentary] for item in items], dtype=np.float64)
+    parts = [prepared.matrix.astype(np.float64), commentary]
+    if vectors and go.w_semantic:
+        parts.append(go.w_semantic * _semantic_rows(items, vectors))
+    matrix = _window_smoothed(np.hstack(parts), items, go.w_window, go.window_decay)
+    matrix = _paragraph_smoothed(matrix, items, paragraphs, go.w_paragraph)
+    similarity = matrix @ matrix.T
+    row = {item.id: r for r, item in enumerate(items)}
+    for p in pairs:
+        if p.a in row and p.b in row:
+            similarity[row[p.a], row[p.b]] += go.w_pair * p.score
+            similarity[row[p.b], row[p.a]] += go.w_pair * p.score
+    return similarity
+
+
+def _semantic_rows(items: list[Item], vectors: dict[int, np.ndarray]) -> np.ndarray:
+    """One normalised sentence vector per item; zeros for items without one (headings, headlines)."""
+    dim = len(next(iter(vectors.values())))
+    out = np.zeros((len(items), dim), dtype=np.float64)
+    for r, item in enumerate(items):
+        v = vectors.get(item.id)
+        if v is not None:
+            norm = float(np.linalg.norm(v))
+            out[r] = v / norm if norm > 0 else 0.0
+    return out
+
+
 def _consensus_communities(similarity: np.ndarray, go: GroupOptions) -> np.ndarray:
-    """Labels from `go.runs` seeded Louvain runs on the kNN graph, joined where most runs agree."""
+    """Labels from an ensemble of seeded Louvain runs, joined by average linkage where most runs agree.
+
+    Each of `go.runs` seeds runs at every resolution in `go.resolutions` on the kNN graph;
+    `together[i, j]` is the share of runs that put i and j in one community. Average linkage on
+    that share merges groups while their members are together in at least `go.agreement` of the
+    runs: one run's random order, or one resolution, cannot split or join a topic on its own.
+    """
     n = len(similarity)
     weights = np.clip(similarity, 0.0, None)
     np.fill_diagonal(weights, 0.0)
@@ -128,17 +161,42 @@ def _consensus_communities(similarity: np.ndarray, go: GroupOptions) -> np.ndarr
     a, b = np.nonzero(np.triu(weights, 1))
     graph = igraph.Graph(n=n, edges=list(zip(a.tolist(), b.tolist())))
     edge_weights = weights[a, b].tolist()
-    together = np.zeros((n, n), dtype=np.float32)
+    together = np.zeros((n, n), dtype=np.float64)
     try:
-        for seed in range(go.runs):
-            igraph.set_random_number_generator(random.Random(seed))
-            found = np.array(graph.community_multilevel(weights=edge_weights, resolution=go.resolution).membership)
-            together += found[:, None] == found[None, :]
+        for resolution in go.resolutions:
+            for seed in range(go.runs):
+                igraph.set_random_number_generator(random.Random(seed))
+                found = np.array(graph.community_multilevel(weights=edge_weights, resolution=resolution).membership)
+                together += found[:, None] == found[None, :]
     finally:
         igraph.set_random_number_generator(random)
-    a, b = np.nonzero(np.triu(together > go.runs / 2, 1))
-    majority = igraph.Graph(n=n, edges=list(zip(a.tolist(), b.tolist())))
-    return np.array(majority.connected_components().membership)
+    together /= go.runs * len(go.resolutions)
+    return _average_linkage(together, go.agreement)
+
+
+def _average_linkage(similarity: np.ndarray, floor: float) -> np.ndarray:
+    """Labels of agglomerative clustering: join the two clusters of highest mean similarity while it is >= floor.
+
+    Deterministic (ties go to the lowest indices); O(n^2) memory, O(n^3) time in numpy, fine for a
+    story's few hundred passages.
+    """
+    n = len(similarity)
+    linkage = similarity.astype(np.float64, copy=True)
+    np.fill_diagonal(linkage, -np.inf)
+    size = np.ones(n)
+    labels = np.arange(n)
+    for _ in range(n - 1):
+        i, j = np.unravel_index(int(np.argmax(linkage)), linkage.shape)
+        if linkage[i, j] < floor:
+            break
+        i, j = min(i, j), max(i, j)
+        merged = (linkage[i] * size[i] + linkage[j] * size[j]) / (size[i] + size[j])
+        linkage[i, :] = linkage[:, i] = merged
+        linkage[j, :] = linkage[:, j] = -np.inf
+        linkage[i, i] = -np.inf
+        size[i] += size[j]
+        labels[labels == j] = i
+    return labels
 
 
 def _window_smoothed(matrix: np.ndarray, items: list[Item], weight: float, decay: float) -> np.ndarray:
