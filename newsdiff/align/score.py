@@ -85,7 +85,7 @@ class Options:
     w_neighbour: float = 0.2
     same_voice_bonus: float = 1.25
     opposing_voice_factor: float = 0.7
-    semantic_floor: float = 0.17
+    semantic_floor: float = 0.11
     semantic_candidates: int = 30
     aliases: tuple[tuple[str, ...], ...] = ()
     actor_words: tuple[str, ...] = ()

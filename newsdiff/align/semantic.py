@@ -6,10 +6,13 @@ Contract of `prepare_space(tokens, skip_ids)` and `bertscore(space, row, columns
 
 - `tokens` holds one `(ids, vectors)` per passage (wordpiece ids without the
   [CLS]/[SEP] specials, and their last-layer vectors).
-- The story's mean token vector is subtracted from every token vector, which
-  is then L2-normalised. A contextual encoder gives every token of a story
-  about one topic a large shared component ("this is about Russia and NATO");
-  without it any two passages of the story look alike.
+- The story's mean token vector is subtracted from every token vector, and so
+  is its projection on the story's `common_directions` principal directions
+  ("all-but-the-top", for stories of at least `MIN_TOKENS_FOR_DIRECTIONS`
+  tokens); each is then L2-normalised; `sentences` (below) are taken before
+  that projection. A contextual encoder gives
+  every token of a story about one topic a large shared component ("this is
+  about Russia and NATO"); without it any two passages of the story look alike.
 - Each token weighs its inverse document frequency over the story's passages,
   `ln((N + 1) / (df + 1))`, so a wordpiece every passage has (punctuation,
   "the") weighs nearly nothing; tokens in `skip_ids` weigh 0 (the story's
@@ -18,8 +21,9 @@ Contract of `prepare_space(tokens, skip_ids)` and `bertscore(space, row, columns
   the other (greedy, many-to-one) and returns, per column, the F1 of the two
   directions' weighted mean similarities (0 when either is not positive): ~0 for unrelated
   passages of one story, ~0.3 and above for two wordings of one claim.
-- `space.sentences` are the passages' idf-weighted mean token vectors,
-  normalised: a cheap proximity for choosing candidates.
+- `space.sentences` are the passages' idf-weighted mean (centred) token
+  vectors, normalised: a cheap proximity for choosing candidates, and the
+  semantic part of the exchange grouping's vectors.
 
 >>> import numpy as np
 >>> e = np.eye(4, dtype=np.float32)
@@ -44,22 +48,37 @@ class SemanticSpace:
     sentences: np.ndarray  # (passages, dim): weighted mean token vector, normalised
 
 
-def prepare_space(tokens: list[tuple[np.ndarray, np.ndarray]], skip_ids=frozenset()) -> SemanticSpace:
+COMMON_DIRECTIONS = 1
+SAMPLE_TOKENS = 20000  # enough to estimate a story's main directions; bounds the cost on big stories
+# Below this many tokens (~25 sentences) the top direction is one passage's own content, not the story's.
+MIN_TOKENS_FOR_DIRECTIONS = 1000
+
+
+def prepare_space(tokens: list[tuple[np.ndarray, np.ndarray]], skip_ids=frozenset(),
+                  common_directions: int = COMMON_DIRECTIONS) -> SemanticSpace:
     n = len(tokens)
     filled = [v for _, v in tokens if len(v)]
     dim = filled[0].shape[1] if filled else 1
-    centre = np.concatenate(filled).astype(np.float32).mean(axis=0) if filled else np.zeros(dim, np.float32)
+    every = np.concatenate(filled).astype(np.float32) if filled else np.zeros((1, dim), np.float32)
+    centre = every.mean(axis=0)
+    sample = every[:: max(1, len(every) // SAMPLE_TOKENS)] - centre
+    directions = None
+    if common_directions and len(every) >= MIN_TOKENS_FOR_DIRECTIONS:
+        directions = np.linalg.svd(sample, full_matrices=False)[2][:common_directions]
     df = Counter(t for ids, _ in tokens for t in set(ids.tolist()))
     idf = {t: math.log((n + 1) / (d + 1)) for t, d in df.items()}
     vectors, weights, sentences = [], [], np.zeros((n, dim), dtype=np.float32)
     for row, (ids, raw) in enumerate(tokens):
         v = raw.astype(np.float32) - centre
+        c = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+        if directions is not None:
+            v -= (v @ directions.T) @ directions
         v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
         w = np.array([0.0 if t in skip_ids else idf[t] for t in ids.tolist()], dtype=np.float32)
         vectors.append(v)
         weights.append(w)
         if len(v) and w.sum() > 0:
-            mean = w @ v
+            mean = w @ c
             sentences[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
     return SemanticSpace(tuple(vectors), tuple(weights), sentences)
 
