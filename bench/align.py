@@ -5,9 +5,12 @@
 
 Each copy of an article drops one word in ten and swaps some words for
 others, so copies are near-duplicates, not duplicates. Prints passages,
-candidate pairs scored (pairs sharing at least one term), pairs kept, seconds
-per phase, and the process's peak resident memory so far. No database: it runs the
-pure pipeline (the job adds a few database round trips and one write transaction).
+candidate pairs scored (pairs sharing a term or near in the semantic space),
+pairs kept, seconds per phase (encode: the sentence encoder, once per passage,
+which ingest does when a passage is stored; align: semantic space, scores and
+exchanges, what `manage.py align` does once passages are encoded), milliseconds
+encoded per passage, and the process's peak resident memory so far. No database: it
+runs the pure pipeline (the job adds a few database round trips and one write transaction).
 """
 import random
 import resource
@@ -18,8 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from newsdiff.align import encoder  # noqa: E402
 from newsdiff.align.group import GroupOptions, group_exchanges  # noqa: E402
 from newsdiff.align.score import Item, Options, base_scores, prepare, score_pairs  # noqa: E402
+from newsdiff.align.semantic import prepare_space  # noqa: E402
 from newsdiff.storyfile import load_story  # noqa: E402
 from newsdiff.text import cues  # noqa: E402
 from newsdiff.text.attribute import PassageText, Roster, SpeakerEntry, VoiceEntry, attribute  # noqa: E402
@@ -72,18 +77,26 @@ def run(copies: int) -> None:
     items, paragraphs, options = build_items(copies)
     timings["text"] = time.perf_counter() - start
     sentences = [i for i in items if i.kind == "sentence"]
+    encoder.default_model()  # loaded once per process; not an alignment cost
     start = time.perf_counter()
+    encoded = encoder.encode([i.text for i in sentences])
+    timings["encode"] = time.perf_counter() - start
+    start = time.perf_counter()
+    space = prepare_space([(e.content_ids, e.content_vectors) for e in encoded], encoder.token_ids(options.actor_words))
     prepared = prepare(sentences, options)
-    base = base_scores(prepared, options)
+    base = base_scores(prepared, options, semantic=space)
     candidates = len(base)
     pairs = score_pairs(sentences, options, prepared, base=base)
     timings["score"] = time.perf_counter() - start
     start = time.perf_counter()
-    groups = group_exchanges(items, pairs, options, GroupOptions(), paragraphs)
+    vectors = {item.id: space.sentences[row] for row, item in enumerate(sentences)}
+    groups = group_exchanges(items, pairs, options, GroupOptions(), paragraphs, vectors=vectors)
     timings["group"] = time.perf_counter() - start
     phases = "  ".join(f"{k} {v:.2f}s" for k, v in timings.items())
     print(f"copies {copies:3}  articles {len({i.article for i in items}):4}  passages {len(items):6}  "
           f"candidate pairs {candidates:9}  kept {len(pairs):7}  exchanges {len(groups):3}  {phases}  "
+          f"align {timings['score'] + timings['group']:.2f}s  "
+          f"encode {1000 * timings['encode'] / max(len(sentences), 1):.1f} ms/passage  "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
