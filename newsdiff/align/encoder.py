@@ -127,7 +127,6 @@ def default_model() -> Model:
 def load_model(directory: Path, expected_sha256: str = WEIGHTS_SHA256) -> Model:
     """Load weights, config and tokenizer from `directory`; refuse weights whose sha256 differs."""
     from safetensors.numpy import load as load_safetensors
-    from tokenizers import Tokenizer
 
     directory = Path(directory)
     try:
@@ -161,14 +160,27 @@ def load_model(directory: Path, expected_sha256: str = WEIGHTS_SHA256) -> Model:
             *linear(p + "attention.output.dense"), norm(p + "attention.output.LayerNorm"),
             *linear(p + "intermediate.dense"), *linear(p + "output.dense"), norm(p + "output.LayerNorm"),
         ))
-    tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-    tokenizer.no_padding()  # we pad per batch, to the batch's longest text
-    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer = _load_tokenizer(directory)
     return Model(
         tokenizer, w["embeddings.word_embeddings.weight"], w["embeddings.position_embeddings.weight"],
         w["embeddings.token_type_embeddings.weight"], norm("embeddings.LayerNorm"), tuple(layers),
         config["num_attention_heads"], float(config["layer_norm_eps"]),
     )
+
+
+def _load_tokenizer(directory: Path):
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+    tokenizer.no_padding()  # we pad per batch, to the batch's longest text
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    return tokenizer
+
+
+@functools.lru_cache(maxsize=1)
+def default_tokenizer():
+    """The pinned model's tokenizer alone: reading token ids needs no weights (milliseconds, not seconds)."""
+    return _load_tokenizer(model_dir())
 
 
 def _layer_norm(x, weight_bias, eps):
@@ -265,9 +277,9 @@ def _encode_uncached(m: Model, texts: list[str], batch_size: int) -> list[TokenV
 
 def token_ids(words, model: Model | None = None) -> frozenset[int]:
     """The wordpiece ids of `words` (each phrase split on spaces), specials excluded."""
-    m = model or default_model()
+    tokenizer = model.tokenizer if model else default_tokenizer()
     return frozenset(i for phrase in words for word in phrase.split()
-                     for i in m.tokenizer.encode(word, add_special_tokens=False).ids)
+                     for i in tokenizer.encode(word, add_special_tokens=False).ids)
 
 
 def sentence_vectors(texts: list[str], model: Model | None = None) -> np.ndarray:

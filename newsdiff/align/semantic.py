@@ -64,7 +64,10 @@ def prepare_space(tokens: list[tuple[np.ndarray, np.ndarray]], skip_ids=frozense
     sample = every[:: max(1, len(every) // SAMPLE_TOKENS)] - centre
     directions = None
     if common_directions and len(every) >= MIN_TOKENS_FOR_DIRECTIONS:
-        directions = np.linalg.svd(sample, full_matrices=False)[2][:common_directions]
+        # The principal directions are the top eigenvectors of the (dim x dim) scatter matrix:
+        # far cheaper than an SVD of the tokens themselves.
+        values, vectors = np.linalg.eigh(sample.T @ sample)
+        directions = vectors[:, np.argsort(values)[::-1][:common_directions]].T
     df = Counter(t for ids, _ in tokens for t in set(ids.tolist()))
     idf = {t: math.log((n + 1) / (d + 1)) for t, d in df.items()}
     vectors, weights, sentences = [], [], np.zeros((n, dim), dtype=np.float32)
