@@ -34,8 +34,9 @@ Contract of `score_pairs(items, options)`:
   `opposing_voice_factor` when they carry two different official voices.
 - Candidates: a pair is scored when the two passages share a content term, or
   (with a semantic space) when either is among the other's
-  `semantic_candidates` nearest passages by idf-weighted mean token vector.
-  Nothing needs every pair of passages: both lists can be blocked.
+  `semantic_candidates` nearest passages by idf-weighted mean token vector;
+  the token matching, the costly part, runs for the latter only. Nothing needs
+  every pair of passages: both lists can be blocked.
 - `score = base + w_neighbour * max(base(prev_a, prev_b), base(next_a, next_b))`:
   outlets relay readouts in order, so a pair whose neighbours match is
   likelier to match too (the diagonal of parallel-text alignment).
@@ -209,10 +210,8 @@ def base_scores(prepared: Prepared, options: Options, progress=None,
         fuzzy = np.maximum(0.0, fuzzy / 100.0 - 0.3)
         later_weighted = weighted[later]
         for ri, r in enumerate(rows):
-            candidate = cosine[ri] > 0
-            if near is not None:
-                candidate |= np.isin(later, near[r])
-            hits = np.flatnonzero(candidate)
+            close = np.isin(later, near[r]) if near is not None else np.zeros(len(later), dtype=bool)
+            hits = np.flatnonzero((cosine[ri] > 0) | close)
             if len(hits) == 0:
                 continue
             if len(columns[r]):
@@ -225,7 +224,10 @@ def base_scores(prepared: Prepared, options: Options, progress=None,
             lexical = (1 - options.w_fuzzy) * ((1 - options.w_rare) * cosine[ri, hits] + options.w_rare * rare)
             lexical += options.w_fuzzy * fuzzy[ri, hits] * (cosine[ri, hits] > 0)
             c = later[hits]
-            similar = bertscore(semantic, int(r), c) if semantic else np.zeros(len(c))
+            similar = np.zeros(len(c))
+            semantic_hits = np.flatnonzero(close[hits])
+            if len(semantic_hits):  # the token matching costs most: only for the nearest candidates
+                similar[semantic_hits] = bertscore(semantic, int(r), c[semantic_hits])
             rescaled = np.maximum(0.0, (similar - options.semantic_floor) / (1 - options.semantic_floor))
             same = (voices[c] == voices[r]) & (voices[c] != "")
             opposed = ~same & official[c] & official[r]
@@ -239,20 +241,25 @@ def base_scores(prepared: Prepared, options: Options, progress=None,
     return out
 
 
-def _semantic_candidates(space: SemanticSpace, articles: np.ndarray, k: int) -> dict[int, np.ndarray]:
-    """Row -> the rows of other articles among its `k` nearest by mean token vector, and those it is among."""
-    similarity = space.sentences @ space.sentences.T
-    similarity[articles[:, None] == articles[None, :]] = -np.inf
-    k = min(k, len(articles) - 1)
-    if k <= 0:
-        return {r: np.array([], dtype=int) for r in range(len(articles))}
-    nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-    lists: dict[int, set] = {r: set() for r in range(len(articles))}
-    for r, cols in enumerate(nearest.tolist()):
-        for c in cols:
-            if similarity[r, c] > -np.inf:
-                lists[r].add(c)
-                lists[c].add(r)
+def _semantic_candidates(space: SemanticSpace, articles: np.ndarray, k: int,
+                         chunk: int = 2048) -> dict[int, np.ndarray]:
+    """Row -> the rows of other articles among its `k` nearest by mean token vector, and those it is among.
+
+    Rows are taken `chunk` at a time, so memory stays chunk x passages, never passages squared.
+    """
+    n = len(articles)
+    lists: dict[int, set] = {r: set() for r in range(n)}
+    k = min(k, n - 1)
+    for start in range(0, n if k > 0 else 0, chunk):
+        rows = np.arange(start, min(start + chunk, n))
+        similarity = space.sentences[rows] @ space.sentences.T
+        similarity[articles[rows][:, None] == articles[None, :]] = -np.inf
+        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        for r, cols in zip(rows.tolist(), nearest.tolist()):
+            for c in cols:
+                if similarity[r - start, c] > -np.inf:
+                    lists[r].add(c)
+                    lists[c].add(r)
     return {r: np.array(sorted(cs), dtype=int) for r, cs in lists.items()}
 
 
