@@ -45,15 +45,16 @@ VARIANTS = [
     ("sentence vectors x2", dict(w_semantic=2.0)),
     ("without pair scores", dict(w_pair=0.0)),
     ("headlines and term-poor passages in the graph", dict(min_terms=0)),
-    ("without paragraph smoothing", dict(w_paragraph=0.0)),
-    ("without article window smoothing", dict(w_window=0.0)),
+    ("one smoothing (window 0.25, paragraph 0.5)", dict(smoothings=())),
+    ("without paragraph smoothing", dict(smoothings=((0.25, 0.0), (0.5, 0.0)))),
+    ("without article window smoothing", dict(smoothings=((0.0, 0.25), (0.0, 0.5)))),
     ("without the commentary dimension", dict(w_commentary=0.0)),
     ("one resolution (1.3), majority of runs", dict(resolutions=(1.3,), agreement=0.5)),
     ("full graph (no kNN)", dict(neighbours=0)),
 ]
 # The main constants chosen leave-one-story-out.
-GRID = dict(w_semantic=[0.5, 1.0, 1.5], w_paragraph=[0.5, 1.0], w_window=[0.25, 0.5], agreement=[0.3, 0.4, 0.5],
-            min_size=[3, 6])
+GRID = dict(w_semantic=[0.5, 1.0, 1.5], agreement=[0.25, 0.3, 0.4, 0.5], min_size=[3, 6],
+            smoothings=[((0.25, 0.25), (0.25, 0.5), (0.5, 0.25), (0.5, 0.5)), ((0.25, 0.5),)])
 
 
 def stories():
