@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/exchanges.py            # variants, then leave-one-story-out choice
     .venv/bin/python bench/exchanges.py --titles   # the default grouping's titles, per story
+    .venv/bin/python bench/exchanges.py --perturb  # variants averaged over perturbed inputs (slower)
 
 Ingests each story into one in-memory database (the seed story from
 fixtures/stories with ../shared/eval/gold_seeds.json over ../shared/seeds, and
@@ -14,6 +15,11 @@ a passage carrying claims of several exchanges takes the most frequent one,
 ties to the exchange the gold lists first), so the default row matches the
 "exch F1" column of devscores.py.
 
+With --perturb each variant is also run on every story with one article left
+out (each in turn) and with the items in two shuffled orders; the mean over
+those runs is what to judge a change by: one run moves by +-0.05 with such
+small input changes.
+
 Leave-one-story-out: for each story, the grid of main constants is ranked by
 the mean F1 on the *other* stories; the chosen setting's F1 on the held-out
 story is what a new story can expect. A constant is trustworthy when every
@@ -21,6 +27,7 @@ fold chooses (nearly) the same value.
 """
 import itertools
 import json
+import random
 import sys
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -45,15 +52,16 @@ VARIANTS = [
     ("sentence vectors x2", dict(w_semantic=2.0)),
     ("without pair scores", dict(w_pair=0.0)),
     ("headlines and term-poor passages in the graph", dict(min_terms=0)),
-    ("without paragraph smoothing", dict(w_paragraph=0.0)),
-    ("without article window smoothing", dict(w_window=0.0)),
+    ("one smoothing (window 0.25, paragraph 0.5)", dict(smoothings=())),
+    ("without paragraph smoothing", dict(smoothings=((0.25, 0.0), (0.5, 0.0)))),
+    ("without article window smoothing", dict(smoothings=((0.0, 0.25), (0.0, 0.5)))),
     ("without the commentary dimension", dict(w_commentary=0.0)),
     ("one resolution (1.3), majority of runs", dict(resolutions=(1.3,), agreement=0.5)),
     ("full graph (no kNN)", dict(neighbours=0)),
 ]
 # The main constants chosen leave-one-story-out.
-GRID = dict(w_semantic=[0.5, 1.0, 1.5], w_paragraph=[0.5, 1.0], w_window=[0.25, 0.5], agreement=[0.3, 0.4, 0.5],
-            min_size=[3, 6])
+GRID = dict(w_semantic=[0.5, 1.0, 1.5], agreement=[0.25, 0.3, 0.4, 0.5], min_size=[3, 6],
+            smoothings=[((0.25, 0.25), (0.25, 0.5), (0.5, 0.25), (0.5, 0.5)), ((0.25, 0.5),)])
 
 
 def stories():
@@ -141,9 +149,35 @@ def run(data, go: GroupOptions) -> list[tuple[int, float]]:
     return rows
 
 
+def perturbed(data):
+    """Per story, the list of its perturbed copies: each article left out in turn, then two shuffled item orders."""
+    out = []
+    for name, items, pairs, options, paragraphs, prepared, gold, vectors in data:
+        copies = []
+        for article in sorted({i.article for i in items}):
+            kept = [i for i in items if i.article != article]
+            ids = {i.id for i in kept}
+            copies.append((name, kept, [p for p in pairs if p.a in ids and p.b in ids], options, paragraphs,
+                           prepare(kept, options), {k: v for k, v in gold.items() if k in ids}, vectors))
+        for seed in range(2):
+            order = list(items)
+            random.Random(seed).shuffle(order)
+            copies.append((name, order, pairs, options, paragraphs, prepare(order, options), gold, vectors))
+        out.append(copies)
+    return out
+
+
 def main():
     data = load()
     names = [d[0][:12] for d in data]
+    if "--perturb" in sys.argv:
+        copies = perturbed(data)
+        print(f"{'variant (mean F1 over perturbed inputs)':42} " + " ".join(f"{n:>12}" for n in names) + f" {'mean':>6}")
+        for label, change in VARIANTS:
+            go = replace(GroupOptions(), **change)
+            rows = [mean(f for _, f in run(story, go)) for story in copies]
+            print(f"{label:42} " + " ".join(f"{f:12.3f}" for f in rows) + f" {mean(rows):6.3f}")
+        return
     if "--titles" in sys.argv:
         for name, items, pairs, options, paragraphs, prepared, gold, vectors in data:
             print(f"== {name}: {len(set(gold.values()))} gold exchanges")

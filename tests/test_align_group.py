@@ -85,8 +85,19 @@ def test_a_sentence_without_topic_words_follows_the_sentences_around_it_in_its_a
 
     with_window = group_of(group_exchanges(everything, pairs, Options(), GroupOptions(min_size=2)), 77)
     assert with_window >= neighbours and not with_window & gas
-    alone = GroupOptions(min_size=2, w_window=0.0)
+    alone = GroupOptions(min_size=2, w_window=0.0, smoothings=())
     assert not group_of(group_exchanges(everything, pairs, Options(), alone), 77) >= neighbours
+    # The ensemble pools its smoothings: one without any article window cannot take the aside away.
+    pooled = GroupOptions(min_size=2, smoothings=((0.0, 0.5), (0.25, 0.5), (0.5, 0.5)))
+    assert group_of(group_exchanges(everything, pairs, Options(), pooled), 77) >= neighbours
+
+
+def test_one_smoothing_in_the_ensemble_is_the_single_similarity_with_those_weights():
+    its = items()
+    pairs = score_pairs(its, Options())
+    single = GroupOptions(min_size=2, w_window=0.5, w_paragraph=0.25, smoothings=())
+    ensemble = GroupOptions(min_size=2, smoothings=((0.5, 0.25),))
+    assert group_exchanges(its, pairs, Options(), single) == group_exchanges(its, pairs, Options(), ensemble)
 
 
 def test_titles_are_short_phrases_as_written_from_the_groups_passages():

@@ -15,7 +15,11 @@ Contract of `group_exchanges(items, pairs, options, group_options, paragraphs, p
   headlines) get zeros there. Then `w_window` times the mean of its article's
   other passages weighted by `window_decay ** distance` (an article dwells on
   a topic for a few sentences, across paragraph breaks), then smoothed with
-  the mean vector of its paragraph (`w_paragraph`).
+  the mean vector of its paragraph (`w_paragraph`). With `smoothings` (pairs
+  of `(w_window, w_paragraph)`) one similarity is built per pair and the
+  communities below pool all of them (a bagged ensemble: how much context to
+  borrow is uncertain, and any one choice moves the groups by chance);
+  `smoothings=()` uses the single `w_window`, `w_paragraph`.
 - Similarity of two passages: the cosine of those vectors plus `w_pair` times
   their pair score from `score_pairs` (two outlets relaying one claim belong
   together). Each passage keeps its `neighbours` most similar passages: a
@@ -25,12 +29,12 @@ Contract of `group_exchanges(items, pairs, options, group_options, paragraphs, p
   every topic and would tie rows together; they join a group afterwards as
   small groups do.
 - Communities: Louvain modularity (igraph) run `runs` times with seeded random
-  orders at each of `resolutions`; `together[i, j]` is the share of those runs
+  orders at each of `resolutions` on each similarity; `together[i, j]` is the share of those runs
   that put i and j in one community, and average linkage on it joins clusters
   while their mean agreement reaches `agreement`. No single run, order or
   resolution decides: reordering the items leaves the groups (nearly) unchanged.
 - Groups smaller than `min_size` (and the passages left out above) then join the group they are most similar to
-  when the mean similarity reaches `join_floor`, or else an "Other" group
+  (mean of the similarities) when the mean similarity reaches `join_floor`, or else an "Other" group
   (`is_other=True`).
 - Deterministic: the same input gives the same groups in the same order.
 """
@@ -38,7 +42,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import igraph
 import numpy as np
@@ -60,7 +64,9 @@ class GroupOptions:
     neighbours: int = 60
     resolutions: tuple[float, ...] = (1.0, 1.2, 1.4, 1.6)
     runs: int = 10
-    agreement: float = 0.4
+    # (w_window, w_paragraph) per similarity of the ensemble; () uses w_window and w_paragraph alone.
+    smoothings: tuple[tuple[float, float], ...] = ((0.25, 0.25), (0.25, 0.5), (0.5, 0.25), (0.5, 0.5))
+    agreement: float = 0.3
     min_size: int = 6
     join_floor: float = 0.02
     min_terms: int = 2
@@ -83,11 +89,13 @@ def group_exchanges(items: list[Item], pairs: list[ScoredPair], options: Options
     if n == 1:
         return [Group((items[0].id,), exchange_titles(prepared, [[0]], pairs, options)[0])]
     go = group_options
-    similarity = passage_similarity(items, pairs, prepared, go, paragraphs or {}, vectors or {})
+    variants = [replace(go, w_window=w, w_paragraph=p) for w, p in go.smoothings] or [go]
+    similarities = [passage_similarity(items, pairs, prepared, v, paragraphs or {}, vectors or {}) for v in variants]
+    similarity = np.mean(similarities, axis=0)
     core = [r for r, item in enumerate(items) if item.kind == "sentence" and len(prepared.terms[r]) >= go.min_terms]
     if len(core) < 2:
         core = list(range(n))
-    labels = _consensus_communities(similarity[np.ix_(core, core)], go)
+    labels = _consensus_communities([s[np.ix_(core, core)] for s in similarities], go)
     members = defaultdict(list)
     for r, label in zip(core, labels):
         members[label].append(r)
@@ -141,14 +149,24 @@ def _semantic_rows(items: list[Item], vectors: dict[int, np.ndarray]) -> np.ndar
     return out
 
 
-def _consensus_communities(similarity: np.ndarray, go: GroupOptions) -> np.ndarray:
+def _consensus_communities(similarities: list[np.ndarray], go: GroupOptions) -> np.ndarray:
     """Labels from an ensemble of seeded Louvain runs, joined by average linkage where most runs agree.
 
-    Each of `go.runs` seeds runs at every resolution in `go.resolutions` on the kNN graph;
-    `together[i, j]` is the share of runs that put i and j in one community. Average linkage on
-    that share merges groups while their members are together in at least `go.agreement` of the
-    runs: one run's random order, or one resolution, cannot split or join a topic on its own.
+    On each similarity's kNN graph, each of `go.runs` seeds runs at every resolution in
+    `go.resolutions`; `together[i, j]` is the share of all those runs that put i and j in one
+    community. Average linkage on that share merges groups while their members are together in at
+    least `go.agreement` of the runs: one run's random order, one resolution or one smoothing
+    cannot split or join a topic on its own.
     """
+    n = len(similarities[0])
+    together = np.zeros((n, n), dtype=np.float64)
+    for similarity in similarities:
+        together += _co_membership(similarity, go)
+    return _average_linkage(together / len(similarities), go.agreement)
+
+
+def _co_membership(similarity: np.ndarray, go: GroupOptions) -> np.ndarray:
+    """Share of the seeded Louvain runs (all resolutions) on the kNN graph that put i and j together."""
     n = len(similarity)
     weights = np.clip(similarity, 0.0, None)
     np.fill_diagonal(weights, 0.0)
@@ -170,8 +188,7 @@ def _consensus_communities(similarity: np.ndarray, go: GroupOptions) -> np.ndarr
                 together += found[:, None] == found[None, :]
     finally:
         igraph.set_random_number_generator(random)
-    together /= go.runs * len(go.resolutions)
-    return _average_linkage(together, go.agreement)
+    return together / (go.runs * len(go.resolutions))
 
 
 def _average_linkage(similarity: np.ndarray, floor: float) -> np.ndarray:
