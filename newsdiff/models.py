@@ -179,6 +179,11 @@ class Article(models.Model):
     def __str__(self):
         return f"{self.outlet}: {self.title}"
 
+    @property
+    def original_url(self) -> str:
+        """The article's address if it is http(s); anything else (javascript:, data:) is never linked."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+
     def natural_key(self):
         return (self.story.slug, self.source)
 

@@ -19,7 +19,10 @@ The schema is a public interface: researchers write these files.
     published = 2021-12-08                   # optional
 
 `load_story(path)` takes the file or its folder and returns a `StorySpec`, or
-raises `StoryFileError` naming the file and every problem found.
+raises `StoryFileError` naming the file and every problem found. Every value is
+checked for its type and against the database's limits (`LIMITS`) before anything
+is stored; an article file must be a regular file inside the story folder (after
+following links); a URL must be http or https; a byte-order mark is accepted.
 """
 from __future__ import annotations
 
@@ -31,6 +34,13 @@ from pathlib import Path
 
 STORY_FILE = "story.toml"
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+# The models' column widths, and counts past which a story is a mistake rather than a story.
+LIMITS = {
+    "slug": 100, "title": 300, "voice slug": 50, "voice name": 100, "speaker": 200, "institution": 200,
+    "outlet": 200, "file": 255, "article title": 500, "url": 1000,
+    "voices": 20, "speakers": 500, "articles": 5000,
+}
+URL_SCHEMES = ("http://", "https://")
 KNOWN_STORY_KEYS = {"slug", "title", "date", "aliases", "voices", "articles", "description"}
 KNOWN_VOICE_KEYS = {"slug", "name", "speakers", "institutions", "default", "aliases"}
 KNOWN_ARTICLE_KEYS = {"file", "outlet", "url", "published", "title"}
@@ -91,13 +101,62 @@ def _date(value, where: str, problems: list[str]) -> dt.date | None:
     return None
 
 
-def _strings(value, where: str, problems: list[str]) -> tuple[str, ...]:
+def _strings(value, where: str, problems: list[str], limit: int = 200) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         problems.append(f"{where} must be a list of non-empty strings")
         return ()
+    long = [v for v in value if len(v.strip()) > limit]
+    if long:
+        problems.append(f"{where}: {long[0][:40]!r}... is longer than {limit} characters")
+        return ()
     return tuple(v.strip() for v in value)
+
+
+def _text(value, where: str, problems: list[str], limit: int, required: bool = False) -> str | None:
+    """A string value: the wrong type, empty when required, or too long is a problem."""
+    if value is None:
+        if required:
+            problems.append(f"missing {where}")
+        return None
+    if not isinstance(value, str):
+        problems.append(f"{where} must be a string, not {type(value).__name__} ({value!r:.40})")
+        return None
+    value = value.strip()
+    if not value:
+        if required:
+            problems.append(f"missing {where}")
+        return None
+    if len(value) > limit:
+        problems.append(f"{where} is {len(value)} characters long; at most {limit}")
+        return None
+    return value
+
+
+def _url(value, where: str, problems: list[str]) -> str:
+    url = _text(value, where, problems, LIMITS["url"]) or ""
+    if url and not url.lower().startswith(URL_SCHEMES) or url and any(c.isspace() for c in url):
+        problems.append(f"{where}: {url[:60]!r} is not an http or https address")
+        return ""
+    return url
+
+
+def _inside(folder: Path, name: str, where: str, problems: list[str]) -> Path | None:
+    """The article file `name`, if it is a regular file inside the story folder once links are followed."""
+    path = folder / name
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        problems.append(f"{where}: file {name!r} does not exist in {folder}")
+        return None
+    if Path(name).is_absolute() or not real.is_relative_to(folder.resolve()):
+        problems.append(f"{where}: {name!r} is outside the story folder")
+        return None
+    if not real.is_file():
+        problems.append(f"{where}: {name!r} is not a regular file")
+        return None
+    return path
 
 
 def _speaker_aliases(value, where: str, problems: list[str]) -> dict[str, tuple[str, ...]]:
@@ -106,7 +165,8 @@ def _speaker_aliases(value, where: str, problems: list[str]) -> dict[str, tuple[
     if not isinstance(value, dict):
         problems.append(f"{where} must be a table of name = [other spellings]")
         return {}
-    return {name: _strings(spellings, f"{where}.{name}", problems) for name, spellings in value.items()}
+    return {name: _strings(spellings, f"{where}.{name}", problems, LIMITS["speaker"])
+            for name, spellings in value.items()}
 
 
 def story_file_path(path: Path | str) -> Path:
@@ -118,8 +178,11 @@ def load_story(path: Path | str) -> StorySpec:
     file = story_file_path(path)
     if not file.exists():
         raise StoryFileError(f"{file}: no such file")
+    if not file.is_file():
+        raise StoryFileError(f"{file}: not a file")
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark, as some editors write, is not a TOML error.
+        data = tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise StoryFileError(f"{file}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
@@ -131,18 +194,18 @@ def parse_story(data: dict, file: Path) -> StorySpec:
     problems: list[str] = []
     warnings = [f"unknown key {k!r} ignored" for k in sorted(set(data) - KNOWN_STORY_KEYS)]
 
-    slug = data.get("slug")
-    if not isinstance(slug, str) or not slug.strip():
-        problems.append("missing slug")
-    elif not SLUG.match(slug):
+    slug = _text(data.get("slug"), "slug", problems, LIMITS["slug"], required=True)
+    if slug and not SLUG.match(slug):
         problems.append(f"slug {slug!r} may hold only letters, digits, '-' and '_'")
-    title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
-        problems.append("missing title")
+    title = _text(data.get("title"), "title", problems, LIMITS["title"], required=True)
     date = _date(data.get("date"), "date", problems)
 
     aliases = []
-    for i, group in enumerate(data.get("aliases", []) or []):
+    raw_aliases = data.get("aliases", []) or []
+    if not isinstance(raw_aliases, list):
+        problems.append('aliases must be a list of lists of spellings: aliases = [["Kiev", "Kyiv"]]')
+        raw_aliases = []
+    for i, group in enumerate(raw_aliases):
         spellings = _strings(group, f"aliases[{i}]", problems)
         if len(spellings) >= 2:
             aliases.append(spellings)
@@ -152,15 +215,20 @@ def parse_story(data: dict, file: Path) -> StorySpec:
     if not isinstance(raw_voices, list) or not raw_voices:
         problems.append("no [[voices]]: a story needs at least its default voice")
         raw_voices = []
+    elif len(raw_voices) > LIMITS["voices"]:
+        problems.append(f"{len(raw_voices)} voices: at most {LIMITS['voices']}")
+        raw_voices = []
     for i, v in enumerate(raw_voices):
         where = f"voices[{i}]"
         if not isinstance(v, dict):
             problems.append(f"{where} must be a table")
             continue
         warnings += [f"{where}: unknown key {k!r} ignored" for k in sorted(set(v) - KNOWN_VOICE_KEYS)]
-        vslug = v.get("slug")
-        if not isinstance(vslug, str) or not vslug.strip():
+        if v.get("slug") is None:
             problems.append(f"{where} has no slug")
+            continue
+        vslug = _text(v.get("slug"), f"{where}.slug", problems, LIMITS["voice slug"], required=True)
+        if vslug is None:
             continue
         if not SLUG.match(vslug):
             problems.append(f"{where}: slug {vslug!r} may hold only letters, digits, '-' and '_'")
@@ -170,10 +238,10 @@ def parse_story(data: dict, file: Path) -> StorySpec:
         voices.append(
             VoiceSpec(
                 slug=vslug,
-                name=str(v.get("name") or vslug),
+                name=_text(v.get("name"), f"{where}.name", problems, LIMITS["voice name"]) or vslug,
                 default=default is True,
-                speakers=_strings(v.get("speakers"), f"{where}.speakers", problems),
-                institutions=_strings(v.get("institutions"), f"{where}.institutions", problems),
+                speakers=_strings(v.get("speakers"), f"{where}.speakers", problems, LIMITS["speaker"]),
+                institutions=_strings(v.get("institutions"), f"{where}.institutions", problems, LIMITS["institution"]),
                 aliases=_speaker_aliases(v.get("aliases"), f"{where}.aliases", problems),
             )
         )
@@ -186,6 +254,8 @@ def parse_story(data: dict, file: Path) -> StorySpec:
     if len(defaults) > 1:
         problems.append(f"two or more default voices ({', '.join(defaults)}): exactly one may be default")
     speakers = [s for v in voices for s in v.speakers]
+    if len(speakers) > LIMITS["speakers"]:
+        problems.append(f"{len(speakers)} speakers: at most {LIMITS['speakers']}")
     for dup in sorted({s for s in speakers if speakers.count(s) > 1}):
         problems.append(f"speaker {dup!r} is listed under two voices")
 
@@ -193,33 +263,38 @@ def parse_story(data: dict, file: Path) -> StorySpec:
     articles = []
     raw_articles = data.get("articles")
     if raw_articles is None:
-        files = sorted(p for p in folder.glob("*.txt") if p.is_file())
+        files = sorted(p for p in folder.glob("*.txt") if p.is_file() or p.is_symlink())
         if not files:
             problems.append(f"no [[articles]] listed and no .txt file in {folder}")
-        articles = [ArticleSpec(path=p, source=p.name) for p in files]
+        for p in files:
+            if _inside(folder, p.name, p.name, problems):
+                articles.append(ArticleSpec(path=p, source=p.name))
     elif not isinstance(raw_articles, list):
         problems.append("articles must be a list of [[articles]] tables")
+    elif not raw_articles:
+        problems.append(f"articles = [] lists no article: list some, or leave the key out to take every .txt file in {folder}")
+    elif len(raw_articles) > LIMITS["articles"]:
+        problems.append(f"{len(raw_articles)} articles: at most {LIMITS['articles']} in one story file")
     else:
         for i, a in enumerate(raw_articles):
             where = f"articles[{i}]"
-            if not isinstance(a, dict) or not isinstance(a.get("file"), str) or not a["file"].strip():
+            if not isinstance(a, dict) or a.get("file") is None:
                 problems.append(f"{where} has no file")
                 continue
             warnings += [f"{where}: unknown key {k!r} ignored" for k in sorted(set(a) - KNOWN_ARTICLE_KEYS)]
-            path = folder / a["file"]
-            if not path.is_file():
-                problems.append(f"{where}: file {a['file']!r} does not exist in {folder}")
+            name = _text(a["file"], f"{where}.file", problems, LIMITS["file"], required=True)
+            if name is None:
                 continue
-            outlet = a.get("outlet")
-            if outlet is not None and (not isinstance(outlet, str) or not outlet.strip()):
-                problems.append(f"{where}: outlet must be a non-empty string")
-                outlet = None
+            # Refused before anything is read: an absolute path, '..' or a link leading out.
+            path = _inside(folder, name, where, problems)
+            if path is None:
+                continue
             articles.append(
                 ArticleSpec(
                     path=path,
-                    source=a["file"],
-                    outlet=outlet.strip() if outlet else None,
-                    url=str(a.get("url") or ""),
+                    source=name,
+                    outlet=_text(a.get("outlet"), f"{where}.outlet", problems, LIMITS["outlet"]),
+                    url=_url(a.get("url"), f"{where}.url", problems),
                     published=_date(a.get("published"), f"{where}.published", problems),
                 )
             )
@@ -232,7 +307,7 @@ def parse_story(data: dict, file: Path) -> StorySpec:
     return StorySpec(
         path=file,
         slug=slug,
-        title=title.strip(),
+        title=title,
         date=date,
         voices=tuple(voices),
         articles=tuple(articles),

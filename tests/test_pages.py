@@ -96,3 +96,13 @@ def test_the_story_page_shows_each_articles_voice_share_bar(client, seed):
     page = client.get(reverse("newsdiff:story", args=["biden-putin-2021-12-07"])).content.decode()
     assert page.count('<div class="share-bar" role="img"') == 5
     assert 'aria-label="White House ' in page and "% of words" in page
+
+
+@pytest.mark.parametrize("url, linked", [("javascript:alert(document.domain)", False), ("https://example.com/a", True)])
+def test_the_article_page_links_only_an_http_original(client, make_story, url, linked):
+    ingest_story(make_story({"a.txt": ARTICLE}))
+    article = Article.objects.get()
+    Article.objects.filter(pk=article.pk).update(url=url)  # as an admin edit or an old row could leave it
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert ("original</a>" in page) is linked
+    assert "javascript:" not in page
