@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test install browser fixture clean
+.PHONY: demo test install browser fixture fuzz clean
 
 install: $(STAMP)
 
@@ -39,6 +39,11 @@ browser:
 	    echo "installing chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "no $(CHROMIUM): browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+
+# The fuzz tests with many more examples than the normal suite runs (FUZZ_EXAMPLES=N to change).
+FUZZ_EXAMPLES ?= 2000
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz_storyfile.py --hypothesis-show-statistics
 
 # Rebuild the demo fixture after changing the seed story folder or the text pipeline.
 fixture: install
