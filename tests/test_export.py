@@ -3,7 +3,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from newsdiff.export import story_export, voice_shares, write_pairs_csv
@@ -71,7 +71,6 @@ def test_the_export_runs_a_fixed_number_of_queries(story, make_story, django_ass
 
 
 def test_export_of_an_unknown_story_names_the_known_ones(story):
-    from django.core.management import CommandError
 
     with pytest.raises(CommandError, match=r"no story 'nope' \(stories: talks\)"):
         call_command("export", "nope")
@@ -86,3 +85,8 @@ def _csv(data):
     out = io.StringIO()
     write_pairs_csv(data, out)
     return out.getvalue()
+
+
+def test_export_to_a_path_it_cannot_write_is_one_line_not_a_traceback(story, tmp_path):
+    with pytest.raises(CommandError, match="cannot write .*: No such file or directory"):
+        call_command("export", "talks", "-o", str(tmp_path / "missing" / "x.json"))

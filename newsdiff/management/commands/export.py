@@ -21,7 +21,10 @@ class Command(BaseCommand):
             known = ", ".join(Story.objects.values_list("slug", flat=True)) or "none"
             raise CommandError(f"no story {slug!r} (stories: {known})")
         data = story_export(story)
-        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+        except OSError as e:
+            raise CommandError(f"cannot write {output}: {e.strerror}") from None
         try:
             if format == "json":
                 json.dump(data, out, ensure_ascii=False, indent=1)
