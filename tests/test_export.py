@@ -71,7 +71,6 @@ def test_the_export_runs_a_fixed_number_of_queries(story, make_story, django_ass
 
 
 def test_export_of_an_unknown_story_names_the_known_ones(story):
-
     with pytest.raises(CommandError, match=r"no story 'nope' \(stories: talks\)"):
         call_command("export", "nope")
 
