@@ -1,10 +1,14 @@
-"""Compare sentence segmenters on tricky news sentences and on the seed story.
+"""Compare sentence segmenters on tricky news sentences, the seed story and a hostile line.
 
-    .venv/bin/pip install syntok==1.4.4   # not a project dependency
+    .venv/bin/pip install pysbd==0.3.4 syntok==1.4.4   # optional: not project dependencies
     .venv/bin/python bench/segmenters.py
 
 Prints, per segmenter, how many of the tricky cases it splits as expected,
-its throughput on the seed articles, and how many seed sentences it finds.
+how many seed sentences it finds, its throughput on the seed articles, and how
+long it takes on a line built to make backtracking segmenters hang ("figures.."
+and a run of numbers: pysbd needs seconds per extra number). "project" is
+`text.segment` (sentencex and the project's re-join rules); "sentencex" is the
+library alone.
 """
 import sys
 import time
@@ -36,10 +40,25 @@ CASES = [
 ]
 
 
-def pysbd_sentences(text):
+HOSTILE = "The figures.. " + " ".join(str(n) for n in range(1, 40)) + " were released."
+
+
+def project_sentences(text):
     from newsdiff.text.segment import sentence_spans
 
     return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def sentencex_sentences(text):
+    import sentencex
+
+    return [s.strip() for s in sentencex.segment("en", text) if s.strip()]
+
+
+def pysbd_sentences(text):
+    import pysbd
+
+    return [s.strip() for s in pysbd.Segmenter(language="en", clean=False).segment(text) if s.strip()]
 
 
 def syntok_sentences(text):
@@ -59,7 +78,8 @@ def main():
     seeds = sorted((ROOT / "fixtures" / "stories").glob("*/*.txt"))
     paragraphs = [p.text for f in seeds for p in clean_article(f.read_text(encoding="utf-8")).paragraphs]
     size = sum(len(p) for p in paragraphs)
-    for name, split in (("pysbd", pysbd_sentences), ("syntok", syntok_sentences)):
+    for name, split in (("project", project_sentences), ("sentencex", sentencex_sentences),
+                        ("pysbd", pysbd_sentences), ("syntok", syntok_sentences)):
         try:
             split("Warm up.")
         except ImportError:
@@ -69,8 +89,11 @@ def main():
         start = time.perf_counter()
         found = sum(len(split(p)) for p in paragraphs)
         seconds = time.perf_counter() - start
-        print(f"{name:7} tricky cases {right}/{len(CASES)}  seed sentences {found}  "
-              f"{size / seconds / 1000:.0f} KB/s")
+        hostile = HOSTILE if name != "pysbd" else HOSTILE[:60]  # pysbd on the whole line runs for minutes
+        begin = time.perf_counter()
+        split(hostile)
+        print(f"{name:9} tricky cases {right}/{len(CASES)}  seed sentences {found}  "
+              f"{size / seconds / 1000:.0f} KB/s  hostile line ({len(hostile)} chars) {time.perf_counter() - begin:.3f} s")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
+import signal
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdiff.text.clean import PARAGRAPH_SEPARATOR, Paragraph, clean_article
-from newsdiff.text.segment import segment
+from newsdiff.text.segment import segment, sentence_spans
 
 
 def sentences(text: str) -> list[str]:
@@ -95,3 +97,20 @@ def test_a_cut_off_last_sentence_is_a_sentence_passage():
     article = clean_article("Ministers meet\n\nThe ministers met.\n\n“We will not give up on the talks until every si")
     assert (segment(article.paragraphs)[-1].text, segment(article.paragraphs)[-1].kind) == (
         "“We will not give up on the talks until every si", "text")
+
+
+def test_a_line_built_to_make_a_segmenter_backtrack_is_split_at_once():
+    # pysbd, the previous segmenter, spent seconds per extra number on this line and never finished.
+    hostile = "The figures.. " + " ".join(str(n) for n in range(1, 400)) + " were released."
+
+    def hung(signum, frame):
+        raise TimeoutError("segmentation did not finish within 5 s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(5)
+    try:
+        spans = sentence_spans(hostile)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert "".join(hostile[s:e] for s, e in spans).replace(" ", "") == hostile.replace(" ", "")

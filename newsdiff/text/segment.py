@@ -9,10 +9,11 @@ order) and returns `Segment`s such that, with
 - no segment starts or ends with whitespace, and none is empty;
 - every non-space character of the body lies in exactly one segment.
 
-Sentences come from pysbd (the rule-based segmenter of the "Golden Rules"
-set), which keeps a quoted run of several sentences with its cue
-(`"We are ready. We will act," she said.` is one sentence). Headings, titles
-and captions are one segment each.
+Sentences come from sentencex (rule-based, linear: no regular expression
+that can backtrack on hostile input), which keeps a quoted run of several
+sentences with its cue (`"We are ready. We will act," she said.` is one
+sentence); the rules below rejoin what it splits wrongly (a time zone after
+"p.m."). Headings, titles and captions are one segment each.
 
 >>> from newsdiff.text.clean import Paragraph
 >>> [s.text for s in segment([Paragraph('Mr. Smith met Gen. Jones in the U.S. on Dec. 7. Then he left.', 'text')])]
@@ -20,9 +21,10 @@ and captions are one segment each.
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
+
+import sentencex
 
 from .clean import PARAGRAPH_SEPARATOR, Paragraph
 
@@ -36,24 +38,21 @@ class Segment:
     text: str
 
 
-@functools.cache
-def _segmenter():
-    import pysbd  # imported lazily: it compiles many rules on first use
-
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+def _sentences(text: str) -> list[str]:
+    return list(sentencex.segment("en", text))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of one paragraph, trimmed of whitespace."""
     spans = []
     cursor = 0
-    for piece in _segmenter().segment(text):
-        # pysbd's own offsets drift on some inputs; find each sentence from the cursor instead.
-        sentence = piece.sent.strip()
+    for piece in _sentences(text):
+        # Find each sentence from the cursor: offsets from the text itself cannot drift.
+        sentence = piece.strip()
         if not sentence:
             continue
         start = text.find(sentence, cursor)
-        if start < 0:  # pysbd changed the text: fall back to what is left of it
+        if start < 0:  # the segmenter changed the text: fall back to what is left of it
             start = cursor
         spans.append((start, start + len(sentence)))
         cursor = start + len(sentence)
