@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test install browser fixture fuzz clean
+.PHONY: demo serve test install browser fixture fuzz clean
 
 install: $(STAMP)
 
@@ -27,6 +27,15 @@ demo: install
 	@echo "then log in from any page (top right) or at http://$(HOST)/admin/."
 	@echo "newsdiff is serving on http://$(HOST)/ (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST) --noreload
+
+# The demo served by gunicorn (the production server) instead of runserver; whitenoise serves
+# the compressed, hashed static files. WORKERS and HOST as you like; settings from the environment.
+WORKERS ?= 2
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "newsdiff (gunicorn, $(WORKERS) workers) on http://$(HOST)/ (Ctrl-C stops it)"
+	$(VENV)/bin/gunicorn newsdiff.wsgi --bind $(HOST) --workers $(WORKERS) --access-logfile - --error-logfile -
 
 test: install browser
 	$(PY) -m pytest
