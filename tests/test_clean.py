@@ -300,3 +300,22 @@ def test_a_lone_credit_beside_a_caption_is_dropped():
     article = clean_article(f"Ministers meet\n\nAgency Pool\n\n{caption}\n\nThe ministers met on Tuesday.")
     assert [p.kind for p in article.paragraphs] == ["title", "caption", "text"]
     assert "Agency Pool" in article.dropped
+
+
+@pytest.mark.parametrize("line, outlet", [
+    ("Source: Daily Planet", "Daily Planet"),
+    ("Daily Planet | 2024-03-02", "Daily Planet"),
+    ("By Jane Doe, Daily Planet", "Daily Planet"),
+    ("By Jane Doe and John Roe, The Evening Star", "The Evening Star"),
+    ("Politics | March 2, 2024 | dailyplanet.example", None),
+    ("Updated 09:06 | 02-Mar-2024", None),
+])
+def test_a_plain_source_line_names_the_outlet_and_is_not_a_passage(line, outlet):
+    article = clean_article(f"Talks end\n\n{line}\n\nThe talks ended on Tuesday. Both sides said so.")
+    assert article.outlet == outlet
+    assert line in article.dropped
+
+
+def test_a_byline_with_a_description_names_no_outlet():
+    article = clean_article("Talks end\n\nBy Jane Doe, Moscow correspondent\n\nThe talks ended on Tuesday.")
+    assert article.outlet is None

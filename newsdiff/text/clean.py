@@ -255,8 +255,33 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def _is_metadata(line: str) -> bool:
-    """A line of fields separated by bars that carries a date or a source."""
+    """A line of fields separated by bars that carries a date or a source, or a lone "Source: X"."""
+    if _SOURCE_LINE.match(line):
+        return True
     return "|" in line and (bool(_SOURCE_FIELD.search(line)) or parse_date(line) is not None) and len(line) < 200
+
+
+_SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(?P<outlet>[^|]{1,80}?)\s*$", re.IGNORECASE)
+# An outlet's name as printed beside a date or after a byline: capitalised words ("Daily Planet",
+# "The Irish Times", "AP"), small joining words allowed; no digits, no lower-case description
+# ("Moscow correspondent").
+_OUTLET_NAME = re.compile(r"^(?:[A-Z][\w&.'’-]*|of|the|and|for|de|la)(?:\s+(?:[A-Z][\w&.'’-]*|of|the|and|for|de|la)){0,5}$")
+
+
+def outlet_of(line: str) -> str | None:
+    """The outlet a metadata or byline line names: "Source: X", "X | date", "By Name, X"."""
+    if m := _SOURCE_FIELD.search(line) or _SOURCE_LINE.match(line):
+        return m["outlet"].strip()
+    fields = [f.strip() for f in line.split("|")]
+    # "Daily Planet | 2024-03-02": a name and a date, nothing else (a third field is a page's
+    # furniture: "Section | date | site", where the first field is a section, not the outlet).
+    if len(fields) == 2 and _OUTLET_NAME.match(fields[0]) and parse_date(fields[1]) is not None:
+        return fields[0]
+    if _BYLINE.match(line) and "," in line:
+        last = line.rsplit(",", 1)[1].strip()
+        if _OUTLET_NAME.match(last):
+            return last
+    return None
 
 
 def _title_of(line: str) -> str:
@@ -296,12 +321,12 @@ def clean_article(text: str) -> CleanArticle:
     for line in lines[1:]:
         bare = _BULLET.sub("", line)
         if _is_metadata(bare):
-            if m := _SOURCE_FIELD.search(bare):
-                outlet = outlet or m["outlet"].strip()
+            outlet = outlet or outlet_of(bare)
             published = published or parse_date(bare)
             dropped.append(line)
             continue
         if _is_furniture(bare):
+            outlet = outlet or outlet_of(bare)
             dropped.append(line)
             continue
         caption = _caption_text(line)
