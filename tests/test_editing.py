@@ -226,14 +226,10 @@ def test_tags_voices_and_exchanges_set_by_editors_survive_align_and_attribute(ed
     editing.tag_pairs([rejected], editor, status="rejected")
     passage = Passage.objects.filter(article__story=story, kind="sentence").first()
     other_voice = Voice.objects.filter(story=story).exclude(pk=passage.voice_id).first()
-    passage.voice = other_voice
-    editing.stamp_passage_voice(passage, editor)
-    passage.save()
+    editing.set_passages([passage], editor, voice=other_voice)
     first, second = Exchange.objects.filter(story=story).order_by("position")[:2]
     merged = editing.merge_exchanges([first, second], editor)
-    merged.title = "Our name for it"
-    editing.stamp_exchange(merged, editor)
-    merged.save()
+    editing.edit_exchange(merged, editor, title="Our name for it")
     together = set(Passage.objects.filter(exchange=merged).values_list("pk", flat=True))
 
     call_command("align", SLUG, stdout=quiet, stderr=quiet)
@@ -328,9 +324,7 @@ def test_a_dump_of_a_tagged_story_loads_into_an_empty_database_with_every_tag(ed
     editing.tag_pairs(pairs[:2], editor, status="confirmed", note="seen")
     editing.tag_pairs(pairs[2:3], editor, status="rejected", relation="related")
     passage = Passage.objects.first()
-    passage.voice = Voice.objects.get(story=story, slug="press")
-    editing.stamp_passage_voice(passage, editor)
-    passage.save()
+    editing.set_passages([passage], editor, voice=Voice.objects.get(story=story, slug="press"))
 
     def record():
         return (sorted(AlignedPair.objects.values_list("a__text", "b__text", "status", "relation", "note",
@@ -362,9 +356,7 @@ def test_story_action_re_runs_attribution_and_keeps_editors_voices(editor_client
     call_command("ingest", str(SEED_STORY), "--no-align", stdout=open("/dev/null", "w"))
     story = Story.objects.get(slug=SLUG)
     passage = Passage.objects.filter(article__story=story, voice__is_default=True, kind="sentence").first()
-    passage.voice = Voice.objects.get(story=story, slug="kremlin")
-    editing.stamp_passage_voice(passage, editor)
-    passage.save()
+    editing.set_passages([passage], editor, voice=Voice.objects.get(story=story, slug="kremlin"))
     response = run_action(editor_client, "story", "run_attribution", [story])
     assert "attribution re-run on 5 articles" in response.content.decode()
     passage.refresh_from_db()
