@@ -37,11 +37,15 @@ class DecisionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and self.has_changed() and not self.errors:
-            try:
+        if self.errors or not self.has_changed():
+            return cleaned
+        try:
+            if self.instance.pk:
                 editing.check(type(self.instance).objects.get(pk=self.instance.pk), **_changes(self))
-            except editing.DecisionError as e:
-                raise forms.ValidationError(str(e)) from None
+            else:
+                editing.check_new(type(self.instance)(**cleaned))
+        except editing.DecisionError as e:
+            raise forms.ValidationError(str(e)) from None
         return cleaned
 
 

@@ -216,6 +216,7 @@ def edit_exchange(exchange: Exchange, who, **changes) -> bool:
 
 def add_exchange(exchange: Exchange, who) -> Exchange:
     """Store a new exchange an editor made (an empty row to move passages into)."""
+    check_new(exchange)
     exchange.edited_by, exchange.edited_at = _name(who), _now()
     with transaction.atomic():
         exchange.save()
@@ -280,7 +281,7 @@ def set_speaker(speaker: Speaker, who, **changes) -> bool:
 
 def add_speaker(speaker: Speaker, who) -> Speaker:
     """Store a speaker an editor added (origin "editor")."""
-    _check_speaker(speaker, {"voice": speaker.voice, "name": speaker.name})
+    check_new(speaker)
     speaker.origin = Speaker.Origin.EDITOR
     speaker.edited_by, speaker.edited_at = _name(who), _now()
     with transaction.atomic():
@@ -307,6 +308,19 @@ _CHECK = {
     Speaker: lambda speaker, **changes: (_check_fields("a speaker", changes, SPEAKER_FIELDS),
                                          _check_speaker(speaker, changes)),
 }
+
+
+_CHECK_NEW = {
+    Exchange: lambda exchange: _check_title({"title": exchange.title}),
+    Speaker: lambda speaker: _check_speaker(speaker, {"voice": speaker.voice, "name": speaker.name}),
+}
+
+
+def check_new(obj) -> None:
+    """Raise `DecisionError` when `add(obj, ...)` would refuse the new row; store nothing."""
+    if type(obj) not in _CHECK_NEW:
+        raise DecisionError(f"editors do not add a {type(obj).__name__}")
+    _CHECK_NEW[type(obj)](obj)
 
 
 def check(obj, **changes) -> None:

@@ -538,3 +538,18 @@ def test_the_demo_tags_are_decisions_by_their_named_editor_at_the_storys_date():
     tagged = AlignedPair.objects.exclude(tagged_at=None)
     assert {(p.tagged_by, p.tagged_at.isoformat()) for p in tagged} == {("demo-editor", "2021-12-07T00:00:00+00:00")}
     assert not LogEntry.objects.exists()  # a name from a file, not an account: the rows carry it
+
+
+def test_a_speaker_added_in_the_admin_is_the_editors_and_must_speak_for_its_own_story(story, admin_client):
+    other = build_story(2, slug="other")
+    url = reverse("admin:newsdiff_speaker_add")
+    foreign = Voice.objects.get(story=other, slug="east")
+    refused = admin_client.post(url, {"story": story.pk, "name": "Anna Petrova", "voice": foreign.pk, "aliases": "[]"})
+    assert refused.status_code == 200 and "must be one of its own story" in refused.content.decode()
+    assert not Speaker.objects.exists()
+    east = Voice.objects.get(story=story, slug="east")
+    assert admin_client.post(url, {"story": story.pk, "name": "Anna Petrova", "voice": east.pk,
+                                   "aliases": "[]"}).status_code == 302
+    speaker = Speaker.objects.get()
+    logged = entries(speaker)
+    assert (speaker.origin, speaker.edited_by, len(logged), logged[0].is_addition()) == ("editor", "admin", 1, True)
