@@ -1,7 +1,7 @@
 """The editor's workflow in the Django admin: tag pairs, fix voices, regroup exchanges, run the jobs.
 
-Every editor change goes through `editing` (or its `stamp_*` helpers on a
-form save), so it carries who and when and is written to the admin log.
+Presentation only: every editor decision (a form save, a list edit, an action)
+is handed to `editing`, which checks it, stamps who and when and writes the admin log.
 """
 from django import forms
 from django.contrib import admin, messages
@@ -26,6 +26,54 @@ admin.site.index_title = "Stories, alignments and their tags"
 
 def _trim(text: str, words: int = 12) -> str:
     return Truncator(text).words(words, truncate=" …")
+
+
+def _changes(form) -> dict:
+    return {name: form.cleaned_data[name] for name in form.changed_data}
+
+
+class DecisionForm(forms.ModelForm):
+    """A form whose validation asks `editing.check` whether the change fits the story."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or not self.has_changed():
+            return cleaned
+        try:
+            if self.instance.pk:
+                editing.check(type(self.instance).objects.get(pk=self.instance.pk), **_changes(self))
+            else:
+                editing.check_new(type(self.instance)(**cleaned))
+        except editing.DecisionError as e:
+            raise forms.ValidationError(str(e)) from None
+        return cleaned
+
+
+class DecisionAdmin(admin.ModelAdmin):
+    """A model whose editable fields are editors' decisions.
+
+    A save (change form or list edit) hands the form's changes to `editing.edit` (a new row to
+    `editing.add`), which stores, stamps and logs them; the admin's own log entry would say it
+    twice, so `log_change` / `log_addition` write nothing. A decision that does not fit the story
+    is shown as the form's error, and nothing is stored.
+    """
+
+    form = DecisionForm
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=DecisionForm, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            editing.edit(self.model.objects.get(pk=obj.pk), request.user, **_changes(form))
+        else:
+            editing.add(obj, request.user)
+
+    def log_change(self, request, obj, message):
+        return None
+
+    def log_addition(self, request, obj, message):
+        return None
 
 
 # Stories, voices, jobs ------------------------------------------------------------------------
@@ -102,15 +150,19 @@ class AlignmentJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(DecisionAdmin):
     """People attribution found (origin "detected") sit in the default voice until an editor assigns one."""
 
-    list_display = ["name", "story", "voice", "origin", "n_passages"]
+    list_display = ["name", "story", "voice", "origin", "n_passages", "edited_by", "edited_at"]
     list_editable = ["voice"]
     list_filter = ["origin", "story"]
     list_select_related = ["story", "voice"]
     search_fields = ["name"]
+    fields = ["story", "name", "voice", "aliases", "origin", "edited_by", "edited_at"]
     actions = ["run_attribution"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["origin", "edited_by", "edited_at", *(["story"] if obj else [])]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_passages=Count("passages"))
@@ -123,11 +175,6 @@ class SpeakerAdmin(admin.ModelAdmin):
         if db_field.name == "voice":
             kwargs["queryset"] = Voice.objects.select_related("story")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        if "voice" in form.changed_data:
-            obj.origin = Speaker.Origin.EDITOR  # an editor's mapping: the next attribution run uses it
-        super().save_model(request, obj, form, change)
 
     @admin.action(description="Re-run voice attribution for these speakers' stories", permissions=["run_attribution"])
     def run_attribution(self, request, queryset):
@@ -147,6 +194,7 @@ class PassageInline(admin.TabularInline):
     """An article's passages: only the voice and speaker are the editor's to set."""
 
     model = Passage
+    form = DecisionForm
     extra = 0
     can_delete = False
     fields = ["position", "text", "kind", "voice", "speaker", "voice_decided_by", "exchange"]
@@ -182,10 +230,11 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [PassageInline]
 
     def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)  # only to list what changed for the article's own log entry
         for passage_form in formset.forms:
-            if {"voice", "speaker"} & set(passage_form.changed_data):
-                editing.stamp_passage_voice(passage_form.instance, request.user)
-        super().save_formset(request, form, formset, change)
+            if passage_form.has_changed():
+                editing.edit(Passage.objects.get(pk=passage_form.instance.pk), request.user,
+                             **_changes(passage_form))
 
 
 class MoveToExchangeForm(forms.Form):
@@ -197,17 +246,21 @@ class MoveToExchangeForm(forms.Form):
 
 
 @admin.register(Passage)
-class PassageAdmin(admin.ModelAdmin):
+class PassageAdmin(DecisionAdmin):
     list_display = ["short_text", "outlet", "kind", "voice", "speaker", "voice_decided_by", "exchange"]
     list_filter = ["article__story", "kind", "voice_decided_by", "exchange_decided_by", "voice"]
     list_select_related = ["article__outlet", "voice", "speaker", "exchange"]
     raw_id_fields = ["article", "exchange", "speaker"]
     search_fields = ["text"]
     fields = ["article", "position", "text", "kind", "voice", "speaker", "exchange", "voice_rule",
-              "voice_decided_by", "voice_edited_by", "voice_edited_at", "exchange_decided_by"]
+              "voice_decided_by", "voice_edited_by", "voice_edited_at", "exchange_decided_by", "exchange_edited_by",
+              "exchange_edited_at"]
     readonly_fields = ["article", "position", "text", "kind", "voice_rule", "voice_decided_by", "voice_edited_by",
-                       "voice_edited_at", "exchange_decided_by"]
+                       "voice_edited_at", "exchange_decided_by", "exchange_edited_by", "exchange_edited_at"]
     actions = ["move_to_exchange"]
+
+    def has_add_permission(self, request):
+        return False  # passages come from ingest
 
     @admin.display(description="passage")
     def short_text(self, passage):
@@ -224,13 +277,6 @@ class PassageAdmin(admin.ModelAdmin):
                 kwargs["queryset"] = Voice.objects.filter(story=passage.article.story_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        if {"voice", "speaker"} & set(form.changed_data):
-            editing.stamp_passage_voice(obj, request.user)
-        if "exchange" in form.changed_data:
-            obj.exchange_decided_by = Passage.DecidedBy.EDITOR
-        super().save_model(request, obj, form, change)
-
     @admin.action(description="Move the selected passages to another exchange", permissions=["change"])
     def move_to_exchange(self, request, queryset):
         queryset = queryset.select_related("article")
@@ -240,7 +286,7 @@ class PassageAdmin(admin.ModelAdmin):
             if form.is_valid():
                 try:
                     moved = editing.move_passages(queryset, form.cleaned_data["exchange"], request.user)
-                except ValueError as e:
+                except editing.DecisionError as e:
                     self.message_user(request, str(e), messages.ERROR)
                     return None
                 self.message_user(request, f"{moved} passage(s) moved to “{form.cleaned_data['exchange']}”.")
@@ -271,14 +317,14 @@ class ExchangePassageInline(admin.TabularInline):
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(admin.ModelAdmin):
+class ExchangeAdmin(DecisionAdmin):
     list_display = ["title", "position", "story", "n_passages", "is_other", "edited_by", "edited_at"]
     list_display_links = None
     list_editable = ["title", "position"]
     list_filter = ["story", "is_other"]
     list_select_related = ["story"]
     ordering = ["story", "position", "pk"]
-    readonly_fields = ["edited_by", "edited_at"]
+    fields = ["story", "title", "position", "is_other", "edited_by", "edited_at"]
     inlines = [ExchangePassageInline]
     actions = ["merge"]
 
@@ -289,16 +335,14 @@ class ExchangeAdmin(admin.ModelAdmin):
     def n_passages(self, exchange):
         return exchange.n_passages
 
-    def save_model(self, request, obj, form, change):
-        if {"title", "position"} & set(form.changed_data):
-            editing.stamp_exchange(obj, request.user)
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        return ["edited_by", "edited_at", *(["story"] if obj else [])]
 
     @admin.action(description="Merge the selected exchanges into the first", permissions=["change", "delete"])
     def merge(self, request, queryset):
         try:
             kept = editing.merge_exchanges(queryset, request.user)
-        except ValueError as e:
+        except editing.DecisionError as e:
             self.message_user(request, str(e), messages.ERROR)
             return
         self.message_user(request, f"Merged into “{kept.title}”.", messages.SUCCESS)
@@ -361,7 +405,7 @@ def _relation_action(relation: str, label: str):
 
 
 @admin.register(AlignedPair)
-class AlignedPairAdmin(admin.ModelAdmin):
+class AlignedPairAdmin(DecisionAdmin):
     list_display = ["pk", "a_text", "a_side", "b_text", "b_side", "score_shown", "relation", "status", "stale",
                     "tagged_by"]
     list_display_links = ["pk"]
@@ -427,11 +471,6 @@ class AlignedPairAdmin(admin.ModelAdmin):
             "", "<li>{} · {} · {}</li>",
             ((e.action_time.strftime("%Y-%m-%d %H:%M"), e.user.get_username(), e.get_change_message())
              for e in entries)))
-
-    def save_model(self, request, obj, form, change):
-        if set(editing.PAIR_TAG_FIELDS) & set(form.changed_data):
-            editing.stamp_pair(obj, request.user)
-        super().save_model(request, obj, form, change)
 
     def _tag(self, request, queryset, **changes):
         changed = editing.tag_pairs(queryset, request.user, **changes)

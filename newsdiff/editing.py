@@ -1,22 +1,44 @@
-"""Editors' decisions, and their provenance, in one place: the admin and the in-place controls both call here.
+"""Editors' decisions, and their provenance, in one place: the admin, the in-place controls and the demo fixture call here.
 
-Every decision sets the record the alignment job and attribution honour
-(`AlignedPair.tagged_at`, `Exchange.edited_at`, `Passage.voice_decided_by`,
-`Passage.exchange_decided_by`), stamps who and when on the row (by username,
-so a dump of the newsdiff tables keeps it), and writes one admin log entry per
-changed object saying what changed: the admin's History page shows it and
-`LogEntry.objects.filter(...)` queries it. The admin's own change forms and
-list edits are logged by Django itself; their saves come through `stamp_*`.
+A decision is any change an editor makes to what the jobs produced: a pair's
+status, relation or note; a passage's voice, speaker or exchange; a speaker's
+voice, name or aliases; an exchange's title, position or "other" flag, a merge
+of exchanges, a move of passages. Each function here
+
+- checks the change first and raises `DecisionError` (a `ValueError`) with a
+  clear message, changing nothing, when it does not fit the story;
+- sets the record the alignment job, attribution and ingest honour
+  (`AlignedPair.tagged_at`, `Exchange.edited_at`, `Passage.voice_decided_by`,
+  `Passage.exchange_decided_by`, `Speaker.origin`);
+- stamps who (a username, so a dump of the newsdiff tables keeps it) and when
+  (one instant per call, also written to `updated_at` where a row has one,
+  because `bulk_update` and `QuerySet.update` never apply `auto_now`);
+- writes one admin log entry per changed object saying what changed, when the
+  editor is a user account (the admin's History page shows it). The admin's
+  own logging of its form saves is switched off (`admin.DecisionAdmin`) so a
+  decision is logged once.
+
+`who` is a user (a request's) or, for decisions shipped in a file (the demo's
+tags), an editor's name: then nothing is logged, there being no account.
 """
 from __future__ import annotations
 
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from collections import defaultdict
+
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AlignedPair, Exchange, Passage
+from .models import AlignedPair, Exchange, Passage, Speaker
 
 PAIR_TAG_FIELDS = ("status", "relation", "note")
+PASSAGE_FIELDS = ("voice", "speaker", "exchange")
+EXCHANGE_FIELDS = ("title", "position", "is_other")
+SPEAKER_FIELDS = ("name", "voice", "aliases")
+
+
+class DecisionError(ValueError):
+    """A decision that does not fit: nothing was changed."""
 
 
 def _now():
@@ -25,78 +47,298 @@ def _now():
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def record(user, objects, message: str, action=CHANGE) -> None:
-    """One admin log entry per object (a fixed number of queries however many objects)."""
+def _name(who) -> str:
+    return who if isinstance(who, str) else who.get_username()
+
+
+def record(who, objects, message: str, action=CHANGE) -> None:
+    """One admin log entry per object (a fixed number of queries however many objects).
+
+    Only a user account has a log: a name from a file (`who` a str) is recorded on the rows alone.
+    """
     objects = list(objects)
-    if objects and user is not None and user.is_authenticated:
-        LogEntry.objects.log_actions(user.pk, objects, action, change_message=message)
+    if objects and not isinstance(who, str) and who is not None and who.is_authenticated:
+        LogEntry.objects.log_actions(who.pk, objects, action, change_message=message)
 
 
-def stamp_pair(pair: AlignedPair, user) -> None:
-    pair.tagged_by = user.get_username()
-    pair.tagged_at = _now()
+def _record_each(who, messages: dict) -> None:
+    """Log `messages` ({object: message}), one query per distinct message rather than per object."""
+    by_message = defaultdict(list)
+    for obj, message in messages.items():
+        by_message[message].append(obj)
+    for message, objects in by_message.items():
+        record(who, objects, message)
 
 
-def tag_pairs(pairs, user, **changes) -> int:
-    """Set status, relation and/or note on `pairs` (an iterable of AlignedPair); returns how many changed."""
-    unknown = set(changes) - set(PAIR_TAG_FIELDS)
+def _check_fields(kind: str, changes: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(changes) - set(allowed)
     if unknown:
-        raise ValueError(f"a pair tag sets only {', '.join(PAIR_TAG_FIELDS)}, not {', '.join(sorted(unknown))}")
+        raise DecisionError(f"{kind} decision sets only {', '.join(allowed)}, not {', '.join(sorted(unknown))}")
+
+
+def _check_title(changes: dict) -> None:
+    if "title" in changes and not str(changes["title"]).strip():
+        raise DecisionError("an exchange needs a title")
+
+
+def _shown(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _diffs(obj, changes: dict) -> list[str]:
+    """'name: old → new' for each change that changes something (a key compared by id, shown by name)."""
+    diffs = []
+    for name, value in changes.items():
+        field = obj._meta.get_field(name)
+        if field.is_relation:
+            old_id, new_id = getattr(obj, field.attname), (value.pk if value is not None else None)
+            if old_id != new_id:
+                diffs.append(f"{name}: {_shown(getattr(obj, name))} → {_shown(value)}")
+        elif getattr(obj, name) != value:
+            diffs.append(f"{name}: {_shown(getattr(obj, name))} → {_shown(value)}")
+    return diffs
+
+
+# Pairs -----------------------------------------------------------------------------------------
+
+
+def tag_pairs(pairs, who, *, at=None, **changes) -> int:
+    """Set status, relation and/or note on `pairs` (AlignedPairs); returns how many changed.
+
+    Pairs the change leaves as they were are not stamped. `at` pins the time (the demo fixture's).
+    """
+    _check_fields("a pair", changes, PAIR_TAG_FIELDS)
+    when = at or _now()
     changed, messages = [], {}
     for pair in pairs:
-        diffs = [f"{name}: {getattr(pair, name) or '—'} → {value or '—'}"
-                 for name, value in changes.items() if getattr(pair, name) != value]
+        diffs = _diffs(pair, changes)
         if not diffs:
             continue
         for name, value in changes.items():
             setattr(pair, name, value)
-        stamp_pair(pair, user)
+        pair.tagged_by, pair.tagged_at, pair.updated_at = _name(who), when, when
         changed.append(pair)
-        messages[pair.pk] = "; ".join(diffs)
+        messages[pair] = "; ".join(diffs)
     with transaction.atomic():
         AlignedPair.objects.bulk_update(changed, [*changes, "tagged_by", "tagged_at", "updated_at"])
-        for message in set(messages.values()):
-            record(user, [p for p in changed if messages[p.pk] == message], message)
+        _record_each(who, messages)
     return len(changed)
 
 
-def stamp_passage_voice(passage: Passage, user) -> None:
-    passage.voice_decided_by = Passage.DecidedBy.EDITOR
-    passage.voice_edited_by = user.get_username()
-    passage.voice_edited_at = _now()
+# Passages --------------------------------------------------------------------------------------
 
 
-def stamp_exchange(exchange: Exchange, user) -> None:
-    exchange.edited_by = user.get_username()
-    exchange.edited_at = _now()
+def _check_in_story(passages, changes: dict) -> None:
+    for name in ("voice", "speaker", "exchange"):
+        value = changes.get(name)
+        if value is not None and any(p.article.story_id != value.story_id for p in passages):
+            raise DecisionError(f"a passage's {name} must be one of its own story's, not “{value}” of another story")
 
 
-def move_passages(passages, exchange: Exchange, user) -> int:
-    """Put `passages` in `exchange` for good: re-runs leave an editor's move alone."""
-    moved = [p for p in passages if p.exchange_id != exchange.pk or p.exchange_decided_by != Passage.DecidedBy.EDITOR]
-    if any(p.article.story_id != exchange.story_id for p in moved):
-        raise ValueError("passages move only between exchanges of their own story")
+def set_passages(passages, who, **changes) -> int:
+    """Set voice, speaker and/or exchange on `passages`; returns how many changed.
+
+    A voice or speaker makes the passage's voice the editor's (attribution leaves it alone);
+    an exchange pins it there (re-runs of the grouping leave it alone).
+    """
+    _check_fields("a passage", changes, PASSAGE_FIELDS)
+    passages = list(passages)
+    _check_in_story(passages, changes)
+    when, name = _now(), _name(who)
+    changed, messages, fields = [], {}, set(changes)
+    for passage in passages:
+        diffs = _diffs(passage, changes)
+        if not diffs:
+            continue
+        for field, value in changes.items():
+            setattr(passage, field, value)
+        if {"voice", "speaker"} & set(changes):
+            passage.voice_decided_by = Passage.DecidedBy.EDITOR
+            passage.voice_edited_by, passage.voice_edited_at = name, when
+            fields |= {"voice_decided_by", "voice_edited_by", "voice_edited_at"}
+        if "exchange" in changes:
+            passage.exchange_decided_by = Passage.DecidedBy.EDITOR
+            passage.exchange_edited_by, passage.exchange_edited_at = name, when
+            fields |= {"exchange_decided_by", "exchange_edited_by", "exchange_edited_at"}
+        changed.append(passage)
+        messages[passage] = "; ".join(diffs)
     with transaction.atomic():
-        Passage.objects.filter(pk__in=[p.pk for p in moved]).update(
-            exchange=exchange, exchange_decided_by=Passage.DecidedBy.EDITOR)
-        record(user, moved, f"moved to exchange “{exchange.title}” (#{exchange.pk})")
+        Passage.objects.bulk_update(changed, sorted(fields))
+        _record_each(who, messages)
+    return len(changed)
+
+
+def move_passages(passages, exchange: Exchange, who) -> int:
+    """Put `passages` in `exchange` for good: re-runs leave an editor's move alone. Returns how many moved.
+
+    A passage already there by the grouping's choice is pinned there too (and counts as moved).
+    """
+    passages = list(passages)
+    if any(p.article.story_id != exchange.story_id for p in passages):
+        raise DecisionError("passages move only between exchanges of their own story")
+    moved = [p for p in passages
+             if p.exchange_id != exchange.pk or p.exchange_decided_by != Passage.DecidedBy.EDITOR]
+    when, name = _now(), _name(who)
+    for passage in moved:
+        passage.exchange = exchange
+        passage.exchange_decided_by = Passage.DecidedBy.EDITOR
+        passage.exchange_edited_by, passage.exchange_edited_at = name, when
+    with transaction.atomic():
+        Passage.objects.bulk_update(moved, ["exchange", "exchange_decided_by", "exchange_edited_by",
+                                            "exchange_edited_at"])
+        record(who, moved, f"moved to exchange “{exchange.title}” (#{exchange.pk})")
     return len(moved)
 
 
-def merge_exchanges(exchanges, user) -> Exchange:
+# Exchanges -------------------------------------------------------------------------------------
+
+
+def edit_exchange(exchange: Exchange, who, **changes) -> bool:
+    """Rename, reorder (position) or flag an exchange; True when something changed.
+
+    An edited exchange keeps its identity through re-runs of the grouping.
+    """
+    _check_fields("an exchange", changes, EXCHANGE_FIELDS)
+    _check_title(changes)
+    diffs = _diffs(exchange, changes)
+    if not diffs:
+        return False
+    for name, value in changes.items():
+        setattr(exchange, name, value)
+    exchange.edited_by, exchange.edited_at = _name(who), _now()
+    with transaction.atomic():
+        exchange.save(update_fields=[*changes, "edited_by", "edited_at"])
+        record(who, [exchange], "; ".join(diffs))
+    return True
+
+
+def add_exchange(exchange: Exchange, who) -> Exchange:
+    """Store a new exchange an editor made (an empty row to move passages into)."""
+    check_new(exchange)
+    exchange.edited_by, exchange.edited_at = _name(who), _now()
+    with transaction.atomic():
+        exchange.save()
+        record(who, [exchange], "added", action=ADDITION)
+    return exchange
+
+
+def merge_exchanges(exchanges, who) -> Exchange:
     """Merge `exchanges` (two or more, one story) into the first by position; the others are deleted."""
     exchanges = sorted(exchanges, key=lambda e: (e.position, e.pk))
     if len(exchanges) < 2:
-        raise ValueError("choose at least two exchanges to merge")
+        raise DecisionError("choose at least two exchanges to merge")
     if len({e.story_id for e in exchanges}) > 1:
-        raise ValueError("exchanges merge only within one story")
+        raise DecisionError("exchanges merge only within one story")
     keep, gone = exchanges[0], exchanges[1:]
     with transaction.atomic():
         Passage.objects.filter(exchange__in=gone).update(exchange=keep)
-        record(user, gone, f"merged into “{keep.title}” (#{keep.pk})", action=DELETION)
+        record(who, gone, f"merged into “{keep.title}” (#{keep.pk})", action=DELETION)
         Exchange.objects.filter(pk__in=[e.pk for e in gone]).delete()
-        stamp_exchange(keep, user)
+        keep.edited_by, keep.edited_at = _name(who), _now()
         keep.is_other = keep.is_other and all(e.is_other for e in gone)
         keep.save(update_fields=["edited_by", "edited_at", "is_other"])
-        record(user, [keep], "absorbed " + ", ".join(f"“{e.title}” (#{e.pk})" for e in gone))
+        record(who, [keep], "absorbed " + ", ".join(f"“{e.title}” (#{e.pk})" for e in gone))
     return keep
+
+
+# Speakers --------------------------------------------------------------------------------------
+
+
+def _check_speaker(speaker: Speaker, changes: dict) -> None:
+    voice = changes.get("voice")
+    if voice is not None and voice.story_id != speaker.story_id:
+        raise DecisionError(f"a speaker's voice must be one of its own story's, not “{voice}” of another story")
+    name = changes.get("name")
+    if name is not None:
+        if not str(name).strip():
+            raise DecisionError("a speaker needs a name")
+        if Speaker.objects.filter(story=speaker.story_id, name=name).exclude(pk=speaker.pk).exists():
+            raise DecisionError(f"this story already has a speaker named “{name}”")
+
+
+def set_speaker(speaker: Speaker, who, **changes) -> bool:
+    """Set a speaker's voice, name and/or aliases; True when something changed.
+
+    The speaker becomes the editor's (origin "editor"): ingest no longer rewrites it from the
+    story file, and the next attribution run uses the editor's mapping.
+    """
+    _check_fields("a speaker", changes, SPEAKER_FIELDS)
+    _check_speaker(speaker, changes)
+    diffs = _diffs(speaker, changes)
+    if not diffs:
+        return False
+    for name, value in changes.items():
+        setattr(speaker, name, value)
+    speaker.origin = Speaker.Origin.EDITOR
+    speaker.edited_by, speaker.edited_at = _name(who), _now()
+    with transaction.atomic():
+        speaker.save(update_fields=[*changes, "origin", "edited_by", "edited_at"])
+        record(who, [speaker], "; ".join(diffs))
+    return True
+
+
+def add_speaker(speaker: Speaker, who) -> Speaker:
+    """Store a speaker an editor added (origin "editor")."""
+    check_new(speaker)
+    speaker.origin = Speaker.Origin.EDITOR
+    speaker.edited_by, speaker.edited_at = _name(who), _now()
+    with transaction.atomic():
+        speaker.save()
+        record(who, [speaker], "added", action=ADDITION)
+    return speaker
+
+
+# One row, whatever its model (the admin's forms) --------------------------------------------------
+
+_EDIT = {
+    AlignedPair: lambda pair, who, **changes: tag_pairs([pair], who, **changes) > 0,
+    Passage: lambda passage, who, **changes: set_passages([passage], who, **changes) > 0,
+    Exchange: edit_exchange,
+    Speaker: set_speaker,
+}
+_ADD = {Exchange: add_exchange, Speaker: add_speaker}
+_CHECK = {
+    AlignedPair: lambda pair, **changes: _check_fields("a pair", changes, PAIR_TAG_FIELDS),
+    Passage: lambda passage, **changes: (_check_fields("a passage", changes, PASSAGE_FIELDS),
+                                         _check_in_story([passage], changes)),
+    Exchange: lambda exchange, **changes: (_check_fields("an exchange", changes, EXCHANGE_FIELDS),
+                                           _check_title(changes)),
+    Speaker: lambda speaker, **changes: (_check_fields("a speaker", changes, SPEAKER_FIELDS),
+                                         _check_speaker(speaker, changes)),
+}
+
+
+_CHECK_NEW = {
+    Exchange: lambda exchange: _check_title({"title": exchange.title}),
+    Speaker: lambda speaker: _check_speaker(speaker, {"voice": speaker.voice, "name": speaker.name}),
+}
+
+
+def check_new(obj) -> None:
+    """Raise `DecisionError` when `add(obj, ...)` would refuse the new row; store nothing."""
+    if type(obj) not in _CHECK_NEW:
+        raise DecisionError(f"editors do not add a {type(obj).__name__}")
+    _CHECK_NEW[type(obj)](obj)
+
+
+def check(obj, **changes) -> None:
+    """Raise `DecisionError` when `edit(obj, ..., **changes)` would refuse the change; store nothing."""
+    if type(obj) not in _CHECK:
+        raise DecisionError(f"{type(obj).__name__} is not an editor's decision")
+    _CHECK[type(obj)](obj, **changes)
+
+
+def edit(obj, who, **changes) -> bool:
+    """Apply `changes` to `obj` (as stored: the values before the change) with the decision function of its model."""
+    if type(obj) not in _EDIT:
+        raise DecisionError(f"{type(obj).__name__} is not an editor's decision")
+    return _EDIT[type(obj)](obj, who, **changes)
+
+
+def add(obj, who):
+    """Store a new row an editor made, with the add function of its model."""
+    if type(obj) not in _ADD:
+        raise DecisionError(f"editors do not add a {type(obj).__name__}")
+    return _ADD[type(obj)](obj, who)

@@ -5,9 +5,9 @@ import json
 
 from django.core import serializers
 from django.db import transaction
-
 from django.utils.dateparse import parse_datetime
 
+from . import editing
 from .ingest import ingest_story
 from .jobs import run_alignment, start_alignment
 from .models import AlignedPair, Article, Outlet, Passage, Speaker, Story, Voice
@@ -75,7 +75,10 @@ def _find(story: Story, ref: PassageRef) -> Passage:
 
 
 def _apply_tags(story: Story, tags: list[PairTag], when) -> list[AlignedPair]:
-    """Align the story, then set each tag on its pair (created when the job did not propose it)."""
+    """Align the story, then set each tag on its pair (created when the job did not propose it).
+
+    A tag is an editor's decision like any other, made through `editing` as the tag's editor at `when`.
+    """
     run_alignment(start_alignment(story, enqueue=False).pk)
     pairs = []
     for tag in tags:
@@ -84,8 +87,6 @@ def _apply_tags(story: Story, tags: list[PairTag], when) -> list[AlignedPair]:
             raise FixtureError(f"{tag.a.file}: a tagged pair joins two articles, not one article to itself")
         pair, _ = AlignedPair.objects.get_or_create(story=story, a=a, b=b,
                                                    defaults={"score": 0.0, "method": "editor"})
-        pair.status, pair.relation, pair.note = tag.status, tag.relation, tag.note
-        pair.tagged_by, pair.tagged_at = tag.tagged_by, when
-        pair.save()
+        editing.tag_pairs([pair], tag.tagged_by, at=when, status=tag.status, relation=tag.relation, note=tag.note)
         pairs.append(pair)
     return sorted(pairs, key=lambda p: (p.a.article.source, p.a.position, p.b.article.source, p.b.position))

@@ -110,6 +110,9 @@ class Speaker(models.Model):
     voice = models.ForeignKey(Voice, on_delete=models.RESTRICT, related_name="speakers")
     aliases = models.JSONField(default=list, blank=True)
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.STORY_FILE)
+    # Who last decided this speaker's voice or name (a username, as elsewhere), and when.
+    edited_by = models.CharField(max_length=150, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     objects = SpeakerManager()
 
@@ -255,6 +258,8 @@ class Passage(models.Model):
         Exchange, null=True, blank=True, on_delete=models.SET_NULL, related_name="passages"
     )
     exchange_decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, default=DecidedBy.AUTO)
+    exchange_edited_by = models.CharField(max_length=150, blank=True, help_text="The editor who moved it.")
+    exchange_edited_at = models.DateTimeField(null=True, blank=True)
 
     objects = PassageManager()
 

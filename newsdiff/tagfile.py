@@ -5,10 +5,11 @@
     b = { file = "two.txt", says = "another phrase" }
     status = "confirmed"          # proposed | confirmed | rejected
     relation = "variant"          # verbatim | variant | paraphrase | contradiction | related
-    tagged_by = "someone"
     note = "optional"
 
-`parse_tags(text, name)` reports every problem at once (`TagFileError`).
+and each pair names its editor in `tagged_by` (required). `parse_tags(text, name)`
+reports every problem at once (`TagFileError`); `fixture` applies the tags through
+`editing`, like any other decision.
 """
 from __future__ import annotations
 

@@ -226,14 +226,10 @@ def test_tags_voices_and_exchanges_set_by_editors_survive_align_and_attribute(ed
     editing.tag_pairs([rejected], editor, status="rejected")
     passage = Passage.objects.filter(article__story=story, kind="sentence").first()
     other_voice = Voice.objects.filter(story=story).exclude(pk=passage.voice_id).first()
-    passage.voice = other_voice
-    editing.stamp_passage_voice(passage, editor)
-    passage.save()
+    editing.set_passages([passage], editor, voice=other_voice)
     first, second = Exchange.objects.filter(story=story).order_by("position")[:2]
     merged = editing.merge_exchanges([first, second], editor)
-    merged.title = "Our name for it"
-    editing.stamp_exchange(merged, editor)
-    merged.save()
+    editing.edit_exchange(merged, editor, title="Our name for it")
     together = set(Passage.objects.filter(exchange=merged).values_list("pk", flat=True))
 
     call_command("align", SLUG, stdout=quiet, stderr=quiet)
@@ -328,9 +324,7 @@ def test_a_dump_of_a_tagged_story_loads_into_an_empty_database_with_every_tag(ed
     editing.tag_pairs(pairs[:2], editor, status="confirmed", note="seen")
     editing.tag_pairs(pairs[2:3], editor, status="rejected", relation="related")
     passage = Passage.objects.first()
-    passage.voice = Voice.objects.get(story=story, slug="press")
-    editing.stamp_passage_voice(passage, editor)
-    passage.save()
+    editing.set_passages([passage], editor, voice=Voice.objects.get(story=story, slug="press"))
 
     def record():
         return (sorted(AlignedPair.objects.values_list("a__text", "b__text", "status", "relation", "note",
@@ -362,9 +356,7 @@ def test_story_action_re_runs_attribution_and_keeps_editors_voices(editor_client
     call_command("ingest", str(SEED_STORY), "--no-align", stdout=open("/dev/null", "w"))
     story = Story.objects.get(slug=SLUG)
     passage = Passage.objects.filter(article__story=story, voice__is_default=True, kind="sentence").first()
-    passage.voice = Voice.objects.get(story=story, slug="kremlin")
-    editing.stamp_passage_voice(passage, editor)
-    passage.save()
+    editing.set_passages([passage], editor, voice=Voice.objects.get(story=story, slug="kremlin"))
     response = run_action(editor_client, "story", "run_attribution", [story])
     assert "attribution re-run on 5 articles" in response.content.decode()
     passage.refresh_from_db()
@@ -391,3 +383,173 @@ def test_the_article_page_in_the_admin_edits_only_voice_and_speaker_of_its_passa
     assert second.voice_decided_by == "auto"  # untouched rows are not the editor's
     article.refresh_from_db()
     assert article.title == "Report 0" and log_of(article)
+
+
+# Every path an editor takes records who, when and one log entry ------------------------------------------
+
+OLD = "2000-01-01T00:00:00Z"
+
+
+def entries(obj) -> list[LogEntry]:
+    return list(LogEntry.objects.filter(object_id=str(obj.pk), content_type__model=obj._meta.model_name))
+
+
+def assert_decided_once(obj, by: str, at: str, message: str = ""):
+    """`obj` (re-read) carries the editor and a time, and has exactly one log entry, by that editor."""
+    obj.refresh_from_db()
+    logged = entries(obj)
+    assert (getattr(obj, by), len(logged), logged[0].user.username) == ("ed", 1, "ed")
+    assert getattr(obj, at) is not None
+    assert message in logged[0].get_change_message()
+
+
+def list_edit(client, model, rows, fields, story, **new):
+    """Post the admin list's form for `rows`, with `new` ({"0-title": ...}) changing some of them."""
+    data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "_save": "Save"}
+    for n, row in enumerate(rows):
+        data[f"form-{n}-id"] = row.pk
+        for field in fields:
+            value = getattr(row, f"{field}_id", None) if hasattr(row, f"{field}_id") else getattr(row, field)
+            data[f"form-{n}-{field}"] = value
+    data.update({f"form-{key.replace('_', '-', 1)}": value for key, value in new.items()})
+    return client.post(changelist(model) + f"?story__id__exact={story.pk}", data)
+
+
+def test_a_pair_action_stamps_who_and_when_and_the_updated_time(editor_client, story):
+    pair = AlignedPair.objects.order_by("pk").first()
+    AlignedPair.objects.filter(pk=pair.pk).update(updated_at=OLD)
+    run_action(editor_client, "alignedpair", "confirm", [pair])
+    assert_decided_once(pair, "tagged_by", "tagged_at", "status: proposed → confirmed")
+    assert pair.updated_at == pair.tagged_at  # bulk_update skips auto_now: the tag sets it
+
+
+def test_a_pair_list_edit_is_logged_once_with_what_changed(editor_client, story):
+    pairs = list(AlignedPair.objects.order_by("-score", "pk"))
+    list_edit(editor_client, "alignedpair", pairs, ["status", "relation"], story, **{"0_status": "rejected"})
+    assert_decided_once(pairs[0], "tagged_by", "tagged_at", "status: proposed → rejected")
+    assert not any(entries(p) for p in pairs[1:])
+
+
+def test_a_pair_change_form_note_is_a_decision_logged_once(editor_client, story):
+    pair = AlignedPair.objects.order_by("pk").first()
+    url = reverse("admin:newsdiff_alignedpair_change", args=[pair.pk])
+    response = editor_client.post(url, {"status": "proposed", "relation": "paraphrase", "note": "ask the desk"})
+    assert response.status_code == 302
+    assert_decided_once(pair, "tagged_by", "tagged_at", "note: — → ask the desk")
+    assert pair.note == "ask the desk"
+
+
+def test_a_passage_moved_on_its_change_form_is_pinned_with_who_and_when(editor_client, story):
+    passage = Passage.objects.filter(article__story=story, position=2).first()
+    target = Exchange.objects.get(story=story, title="empty row")
+    url = reverse("admin:newsdiff_passage_change", args=[passage.pk])
+    response = editor_client.post(url, {"voice": passage.voice_id, "speaker": "", "exchange": target.pk})
+    assert response.status_code == 302
+    assert_decided_once(passage, "exchange_edited_by", "exchange_edited_at", "exchange: meeting · hours → empty row")
+    assert (passage.exchange, passage.exchange_decided_by, passage.voice_decided_by) == (target, "editor", "auto")
+
+
+def test_a_passage_voice_set_on_its_change_form_is_logged_once(editor_client, story):
+    passage = Passage.objects.filter(article__story=story, position=0).first()
+    west = Voice.objects.get(story=story, slug="west")
+    url = reverse("admin:newsdiff_passage_change", args=[passage.pk])
+    editor_client.post(url, {"voice": west.pk, "speaker": "", "exchange": passage.exchange_id})
+    assert_decided_once(passage, "voice_edited_by", "voice_edited_at", "voice: East → West")
+
+
+def test_a_passage_cannot_be_put_in_another_storys_exchange_and_nothing_changes(editor_client, story):
+    other = build_story(2, slug="other")
+    passage = Passage.objects.filter(article__story=story, position=0).first()
+    foreign = Exchange.objects.filter(story=other).first()
+    url = reverse("admin:newsdiff_passage_change", args=[passage.pk])
+    response = editor_client.post(url, {"voice": passage.voice_id, "speaker": "", "exchange": foreign.pk})
+    assert response.status_code == 200
+    assert "must be one of its own story" in response.content.decode()
+    passage.refresh_from_db()
+    assert (passage.exchange.story, passage.exchange_decided_by, entries(passage)) == (story, "auto", [])
+
+
+def test_the_move_action_stamps_each_passage_with_who_and_when(editor_client, story):
+    target = Exchange.objects.get(story=story, title="empty row")
+    moving = list(Passage.objects.filter(article__story=story, position=2))
+    run_action(editor_client, "passage", "move_to_exchange", moving, apply="Move", exchange=target.pk)
+    for passage in moving:
+        assert_decided_once(passage, "exchange_edited_by", "exchange_edited_at", "moved to exchange “empty row”")
+
+
+def test_a_voice_set_on_the_article_page_is_logged_once_on_the_passage(editor_client, story):
+    article = Article.objects.filter(story=story).order_by("source").first()
+    passages = list(article.passages.order_by("position"))
+    data = {"passages-TOTAL_FORMS": len(passages), "passages-INITIAL_FORMS": len(passages),
+            "passages-MIN_NUM_FORMS": 0, "passages-MAX_NUM_FORMS": 1000}
+    for n, p in enumerate(passages):
+        data.update({f"passages-{n}-id": p.pk, f"passages-{n}-article": article.pk,
+                     f"passages-{n}-voice": p.voice_id, f"passages-{n}-speaker": ""})
+    data["passages-1-voice"] = Voice.objects.get(story=story, slug="press").pk
+    editor_client.post(reverse("admin:newsdiff_article_change", args=[article.pk]), data)
+    assert_decided_once(passages[1], "voice_edited_by", "voice_edited_at", "voice: West → Press")
+    assert not entries(passages[0]) and not entries(passages[2])
+
+
+def test_a_speakers_voice_set_in_the_list_is_the_editors_with_who_and_when(editor_client, story):
+    east, west = Voice.objects.get(story=story, slug="east"), Voice.objects.get(story=story, slug="west")
+    speaker = Speaker.objects.create(story=story, name="Anna Petrova", voice=east, origin="detected")
+    list_edit(editor_client, "speaker", [speaker], ["voice"], story, **{"0_voice": west.pk})
+    assert_decided_once(speaker, "edited_by", "edited_at", "voice: East → West")
+    assert (speaker.voice, speaker.origin) == (west, "editor")
+
+
+def test_a_speaker_renamed_on_its_change_form_is_logged_once(editor_client, story):
+    east = Voice.objects.get(story=story, slug="east")
+    speaker = Speaker.objects.create(story=story, name="A. Petrova", voice=east, origin="detected")
+    Speaker.objects.create(story=story, name="John Smith", voice=east)
+    url = reverse("admin:newsdiff_speaker_change", args=[speaker.pk])
+    taken = editor_client.post(url, {"name": "John Smith", "voice": east.pk, "aliases": "[]"})
+    assert taken.status_code == 200 and "already has a speaker named" in taken.content.decode()
+    assert not entries(speaker)
+    assert editor_client.post(url, {"name": "Anna Petrova", "voice": east.pk, "aliases": "[]"}).status_code == 302
+    assert_decided_once(speaker, "edited_by", "edited_at", "name: A. Petrova → Anna Petrova")
+
+
+def test_an_exchange_renamed_and_reordered_in_the_list_is_logged_once_each(editor_client, story):
+    rows = list(Exchange.objects.filter(story=story).order_by("position"))
+    list_edit(editor_client, "exchange", rows, ["title", "position"], story,
+              **{"0_title": "NATO and Ukraine", "2_position": 0})
+    assert_decided_once(rows[0], "edited_by", "edited_at", "title: guarantees · expansion → NATO and Ukraine")
+    assert_decided_once(rows[2], "edited_by", "edited_at", "position: 2 → 0")
+    assert not entries(rows[1]) and rows[1].edited_at is None
+
+
+def test_a_merge_logs_once_on_the_kept_exchange_and_once_on_each_merged_one(editor_client, story):
+    first, second, _ = Exchange.objects.filter(story=story).order_by("position")
+    run_action(editor_client, "exchange", "merge", [first, second])
+    assert_decided_once(first, "edited_by", "edited_at", "absorbed “meeting · hours”")
+    assert [e.get_change_message() for e in entries(second)] == ["merged into “guarantees · expansion” (#%d)" % first.pk]
+
+
+def test_an_in_place_tag_is_logged_once(editor_client, story):
+    pair = AlignedPair.objects.order_by("pk").first()
+    editor_client.post(tag_url(pair), {"status": "rejected", "viewed_from": pair.a_id})
+    assert_decided_once(pair, "tagged_by", "tagged_at", "status: proposed → rejected")
+
+
+def test_the_demo_tags_are_decisions_by_their_named_editor_at_the_storys_date():
+    call_command("loaddata", "biden_putin_2021", verbosity=0)
+    tagged = AlignedPair.objects.exclude(tagged_at=None)
+    assert {(p.tagged_by, p.tagged_at.isoformat()) for p in tagged} == {("demo-editor", "2021-12-07T00:00:00+00:00")}
+    assert not LogEntry.objects.exists()  # a name from a file, not an account: the rows carry it
+
+
+def test_a_speaker_added_in_the_admin_is_the_editors_and_must_speak_for_its_own_story(story, admin_client):
+    other = build_story(2, slug="other")
+    url = reverse("admin:newsdiff_speaker_add")
+    foreign = Voice.objects.get(story=other, slug="east")
+    refused = admin_client.post(url, {"story": story.pk, "name": "Anna Petrova", "voice": foreign.pk, "aliases": "[]"})
+    assert refused.status_code == 200 and "must be one of its own story" in refused.content.decode()
+    assert not Speaker.objects.exists()
+    east = Voice.objects.get(story=story, slug="east")
+    assert admin_client.post(url, {"story": story.pk, "name": "Anna Petrova", "voice": east.pk,
+                                   "aliases": "[]"}).status_code == 302
+    speaker = Speaker.objects.get()
+    logged = entries(speaker)
+    assert (speaker.origin, speaker.edited_by, len(logged), logged[0].is_addition()) == ("editor", "admin", 1, True)
