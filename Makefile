@@ -52,7 +52,7 @@ browser:
 # The fuzz tests with many more examples than the normal suite runs (FUZZ_EXAMPLES=N to change).
 FUZZ_EXAMPLES ?= 2000
 fuzz: install
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz_storyfile.py --hypothesis-show-statistics
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz_storyfile.py tests/test_fuzz_requests.py --hypothesis-show-statistics
 
 # Rebuild the demo fixture after changing the seed story folder or the text pipeline.
 fixture: install

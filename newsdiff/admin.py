@@ -351,12 +351,30 @@ class ExchangeAdmin(DecisionAdmin):
 # Aligned pairs --------------------------------------------------------------------------------
 
 
-class OutletFilter(admin.SimpleListFilter):
+class CheckedListFilter(admin.SimpleListFilter):
+    """A list filter that only applies a value it offers: anything else from the query string
+    (a word for an id, a 20-digit number, SQL) shows the unfiltered list with a message,
+    as the researcher's filters do, instead of reaching the database."""
+
+    def value(self):
+        value = super().value()
+        return value if value in self._offered else None
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self._offered = {str(key) for key, _ in self.lookup_choices}
+        raw = super().value()
+        if raw is not None and raw not in self._offered:
+            messages.warning(request, f"Ignored the {self.title} filter: {raw[:40]!r} is not one of its choices.")
+
+
+class OutletFilter(CheckedListFilter):
     title = "outlet (either side)"
     parameter_name = "outlet"
 
     def lookups(self, request, model_admin):
-        return list(Outlet.objects.filter(articles__isnull=False).distinct().values_list("pk", "name"))
+        return [(str(pk), name) for pk, name in
+                Outlet.objects.filter(articles__isnull=False).distinct().values_list("pk", "name")]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -364,7 +382,7 @@ class OutletFilter(admin.SimpleListFilter):
         return queryset
 
 
-class VoiceFilter(admin.SimpleListFilter):
+class VoiceFilter(CheckedListFilter):
     title = "voice (either side)"
     parameter_name = "voice"
 
@@ -377,7 +395,7 @@ class VoiceFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ScoreBandFilter(admin.SimpleListFilter):
+class ScoreBandFilter(CheckedListFilter):
     title = "score band"
     parameter_name = "band"
     BANDS = {"low": (None, 0.5), "mid": (0.5, 0.7), "high": (0.7, None)}
