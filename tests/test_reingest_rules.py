@@ -13,7 +13,6 @@ from .conftest import ARTICLE
 pytestmark = pytest.mark.django_db
 
 
-
 def _tag(passage, status="confirmed"):
     """A pair between `passage` and another article's first sentence, tagged by an editor."""
     other = Passage.objects.exclude(article=passage.article).order_by("pk").first()
