@@ -247,7 +247,7 @@ class MoveToExchangeForm(forms.Form):
 
 @admin.register(Passage)
 class PassageAdmin(DecisionAdmin):
-    list_display = ["short_text", "outlet", "kind", "voice", "speaker", "voice_decided_by", "exchange"]
+    list_display = ["short_text", "outlet", "kind", "voice", "speaker", "voice_decided_by", "exchange", "retired_at"]
     list_filter = ["article__story", "kind", "voice_decided_by", "exchange_decided_by", "voice"]
     list_select_related = ["article__outlet", "voice", "speaker", "exchange"]
     raw_id_fields = ["article", "exchange", "speaker"]

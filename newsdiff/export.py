@@ -3,6 +3,11 @@
 The JSON keys are a public interface (the scorer and researchers read them):
 story, voices, articles (with voice_share), passages, alignments, exchanges.
 Both exports run a fixed number of queries whatever the story's size.
+
+A retired passage (a sentence a re-ingest found gone, kept for an editor's
+decision) is listed with `"retired": true`, its old text and its old offsets
+(into the body as it was); it counts in no voice share and no exchange, and
+its tagged pairs are listed (flagged stale) like any other.
 """
 from __future__ import annotations
 
@@ -38,11 +43,12 @@ def story_export(story: Story) -> dict:
     def voice_slug(p: Passage) -> str | None:
         return slug_of.get(p.voice_id) or (default.slug if default else None)
 
-    shares = voice_shares([(p.article_id, voice_slug(p), p.text) for p in passages], [v.slug for v in voices])
+    live = [p for p in passages if not p.retired]
+    shares = voice_shares([(p.article_id, voice_slug(p), p.text) for p in live], [v.slug for v in voices])
     pairs = AlignedPair.objects.filter(story=story).order_by("a_id", "b_id")
     exchanges = Exchange.objects.filter(story=story).order_by("position", "pk")
     members = defaultdict(list)
-    for p in passages:
+    for p in live:
         if p.exchange_id:
             members[p.exchange_id].append(p.pk)
 
@@ -80,6 +86,8 @@ def story_export(story: Story) -> dict:
                 "voice_decided_by": p.voice_decided_by,
                 "voice_rule": p.voice_rule,
                 "exchange": p.exchange_id,
+                "retired": p.retired,
+                "retired_at": _iso(p.retired_at),
             }
             for p in passages
         ],

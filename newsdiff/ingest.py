@@ -2,7 +2,9 @@
 
 The ORM edge of the text pipeline. Reading and checking a file
 (`prepare_article`) touches no database; `store_article` writes one article
-and all its passages in one transaction, or nothing.
+and all its passages in one transaction, or nothing. A changed article is
+reconciled with what is stored (`reconcile_passages`): its passages keep their
+rows and every editor's decision, and none an editor touched is ever deleted.
 """
 from __future__ import annotations
 
@@ -12,14 +14,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
 from .align.encoder import EncoderUnavailable
 from .attribution import attribute_article, roster_for
 from .encodings import encode_missing
-from .models import Article, Outlet, Passage, Speaker, Story, Voice
+from .models import AlignedPair, Article, Outlet, Passage, Speaker, Story, Voice
 from .storyfile import ArticleSpec, StorySpec, load_story
 from .text.attribute import Roster
 from .text.clean import CleanArticle, TextError, clean_article, decode_bytes
+from .text.reconcile import reconcile
 from .text.segment import Segment, segment
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
@@ -50,11 +55,31 @@ class PreparedArticle:
 
 
 @dataclass(frozen=True)
+class PassageCounts:
+    """What a re-ingest did to an article's passages."""
+
+    kept: int = 0  # the same sentence, word for word (ids, voices, exchanges and pairs kept)
+    edited: int = 0  # the same sentence with small edits (row kept; untagged pairs dropped)
+    added: int = 0  # new sentences
+    retired: int = 0  # gone from the text, kept for an editor's decision
+    removed: int = 0  # gone from the text, deleted (no editor's decision touched them)
+
+    FIELDS = ("kept", "edited", "added", "retired", "removed")
+
+    def __add__(self, other: PassageCounts) -> PassageCounts:
+        return PassageCounts(*(getattr(self, f) + getattr(other, f) for f in self.FIELDS))
+
+    def __str__(self) -> str:
+        return ", ".join(f"{getattr(self, f)} {f}" for f in self.FIELDS)
+
+
+@dataclass(frozen=True)
 class ArticleResult:
     source: str
     outcome: str  # CREATED, UPDATED, UNCHANGED or FAILED
     message: str = ""
     article_id: int | None = None
+    passages: PassageCounts | None = None  # set when the article's passages were written
 
 
 @dataclass
@@ -69,6 +94,11 @@ class IngestReport:
     @property
     def failed(self) -> list[ArticleResult]:
         return [r for r in self.results if r.outcome == FAILED]
+
+    def passage_counts(self) -> PassageCounts | None:
+        """Passages kept, edited, added, retired and removed over the articles whose text was written."""
+        written = [r.passages for r in self.results if r.passages is not None]
+        return sum(written, PassageCounts()) if written else None
 
     def summary(self) -> str:
         parts = [f"{self.count(o)} {o}" for o in (CREATED, UPDATED, UNCHANGED, FAILED) if self.count(o)]
@@ -141,12 +171,16 @@ def sync_story(spec: StorySpec) -> tuple[Story, list[str]]:
 
 
 def _same_passages(article: Article, segments: tuple[Segment, ...]) -> bool:
-    stored = list(article.passages.values_list("start", "end", "paragraph", "kind"))
+    stored = list(article.passages.filter(retired_at__isnull=True).values_list("start", "end", "paragraph", "kind"))
     return stored == [(s.start, s.end, s.paragraph, PASSAGE_KINDS[s.kind]) for s in segments]
 
 
 def store_article(story: Story, prepared: PreparedArticle, roster: Roster | None = None) -> ArticleResult:
-    """Write one article and its passages atomically; unchanged input writes nothing."""
+    """Write one article and its passages atomically; unchanged input writes nothing.
+
+    A changed text is reconciled with the stored passages (`reconcile_passages`),
+    never replaced wholesale: editors' decisions on kept sentences stay.
+    """
     source = prepared.spec.source
     duplicate = (
         Article.objects.filter(story=story, content_hash=prepared.content_hash).exclude(source=source).first()
@@ -168,10 +202,10 @@ def store_article(story: Story, prepared: PreparedArticle, roster: Roster | None
         article = Article.objects.select_for_update().filter(story=story, source=source).first()
         if article is None:
             article = Article.objects.create(story=story, source=source, **fields)
-            _create_passages(article, prepared.segments, story.default_voice)
+            _create_passages(article, list(enumerate(prepared.segments)), story.default_voice)
             attribute_article(article, roster)
             message = f"{len(prepared.segments)} passages" + _encoding_note(prepared)
-            return ArticleResult(source, CREATED, message, article.pk)
+            return ArticleResult(source, CREATED, message, article.pk, PassageCounts(added=len(prepared.segments)))
 
         text_changed = article.body != prepared.clean.body or not _same_passages(article, prepared.segments)
         changed = [name for name, value in fields.items() if getattr(article, name) != value]
@@ -180,41 +214,98 @@ def store_article(story: Story, prepared: PreparedArticle, roster: Roster | None
         for name in changed:
             setattr(article, name, fields[name])
         article.save()
+        counts = None
         if text_changed:
-            editor_voices = _editor_voices(article)
-            article.passages.all().delete()
-            _create_passages(article, prepared.segments, story.default_voice, editor_voices)
+            counts = reconcile_passages(article, prepared.segments, story.default_voice)
             attribute_article(article, roster)
-        return ArticleResult(source, UPDATED, ", ".join(changed) + _encoding_note(prepared), article.pk)
+        message = ", ".join(changed) + (f"; passages {counts}" if counts else "") + _encoding_note(prepared)
+        return ArticleResult(source, UPDATED, message, article.pk, counts)
 
 
 def _encoding_note(prepared: PreparedArticle) -> str:
     return "" if prepared.encoding == "utf-8" else f" (not UTF-8: read as {prepared.encoding})"
 
 
-def _editor_voices(article: Article) -> dict[str, tuple[int, int | None]]:
-    """Voices editors set on this article's passages, by passage text, to carry over a re-ingest."""
-    return {
-        text: (voice_id, speaker_id)
-        for text, voice_id, speaker_id in article.passages.filter(
-            voice_decided_by=Passage.DecidedBy.EDITOR
-        ).values_list("text", "voice_id", "speaker_id")
-    }
+def reconcile_passages(article: Article, segments: tuple[Segment, ...], default_voice: Voice | None) -> PassageCounts:
+    """Bring an article's passages in line with its new segments, keeping every decision editors made.
+
+    Run inside the caller's transaction. A live passage whose sentence is still there
+    (word for word, or with small edits: `text.reconcile`) keeps its row: id, voice,
+    speaker, exchange and pairs; an edited one loses only its untagged pairs (the next
+    alignment proposes them again). A sentence that is gone is deleted, with its pairs,
+    unless an editor's decision touches it (a tagged pair, a voice or speaker an editor
+    set, an exchange an editor moved it to): then it is retired, keeping its old text
+    and its tagged pairs, which are flagged stale. A new sentence that is word for word a
+    retired passage's brings that passage back (counted as kept); any other is added.
+    """
+    live = list(article.passages.filter(retired_at__isnull=True).order_by("position"))
+    retired = list(article.passages.filter(retired_at__isnull=False).order_by("position"))
+    match = reconcile([p.text for p in live], [s.text for s in segments])
+    highest = max((p.position for p in live + retired), default=-1)  # before any row changes list
+    kept = {n: live[o] for n, o in match.matched.items()}  # new index -> the passage that keeps it
+    edited = [live[o] for o, _ in match.edited]
+    retired_by_text = {}
+    for p in reversed(retired):
+        retired_by_text[p.text] = p
+    restored = 0
+    for n in match.added:
+        back = retired_by_text.pop(segments[n].text, None)
+        if back is not None:
+            back.retired_at = None
+            kept[n] = back
+            retired.remove(back)
+            restored += 1
+    added = [(n, segments[n]) for n in match.added if n not in kept]
+
+    gone = [live[o] for o in match.removed]
+    decided = _decided_by_editor(gone)
+    to_retire = [p for p in gone if p.pk in decided]
+    to_delete = [p.pk for p in gone if p.pk not in decided]
+    now = timezone.now()
+    Passage.objects.filter(pk__in=to_delete).delete()  # their pairs go with them (none is tagged)
+    changed_ids = [p.pk for p in edited + to_retire]
+    AlignedPair.objects.filter(Q(a_id__in=changed_ids) | Q(b_id__in=changed_ids), tagged_at__isnull=True).delete()
+    # `update()` applies no auto_now: the timestamp is set here.
+    AlignedPair.objects.filter(Q(a__in=to_retire) | Q(b__in=to_retire)).update(stale=True, updated_at=now)
+
+    # Positions are unique per article, checked row by row: first move every remaining row
+    # past both the old and the final positions (one statement), then write the final ones,
+    # live passages first and retired ones after them.
+    shift = max(len(segments) + len(retired) + len(to_retire), highest + 1)
+    article.passages.update(position=F("position") + shift)
+    rows = []
+    for n, passage in kept.items():
+        s = segments[n]
+        passage.position, passage.paragraph, passage.start, passage.end = n, s.paragraph, s.start, s.end
+        passage.text, passage.kind = s.text, PASSAGE_KINDS[s.kind]
+        rows.append(passage)
+    for offset, passage in enumerate(retired + to_retire):
+        passage.position = len(segments) + offset
+        passage.retired_at = passage.retired_at or now
+        rows.append(passage)
+    Passage.objects.bulk_update(rows, ["position", "paragraph", "start", "end", "text", "kind", "retired_at"])
+    _create_passages(article, added, default_voice)
+    return PassageCounts(kept=len(match.same) + restored, edited=len(edited), added=len(added),
+                         retired=len(to_retire), removed=len(to_delete))
 
 
-def _create_passages(article, segments, default_voice, editor_voices=None) -> None:
-    editor_voices = editor_voices or {}
-    passages = []
-    for position, s in enumerate(segments):
-        passage = Passage(
-            article=article, position=position, paragraph=s.paragraph, start=s.start, end=s.end,
-            text=s.text, kind=PASSAGE_KINDS[s.kind], voice=default_voice,
-        )
-        if s.text in editor_voices:
-            passage.voice_id, passage.speaker_id = editor_voices[s.text]
-            passage.voice_decided_by = Passage.DecidedBy.EDITOR
-        passages.append(passage)
-    Passage.objects.bulk_create(passages)
+def _decided_by_editor(passages: list[Passage]) -> set[int]:
+    """The ids among `passages` that an editor's decision touches: a tagged pair, a voice, an exchange move."""
+    ids = [p.pk for p in passages]
+    decided = {p.pk for p in passages if Passage.DecidedBy.EDITOR in (p.voice_decided_by, p.exchange_decided_by)}
+    for a, b in AlignedPair.objects.filter(Q(a_id__in=ids) | Q(b_id__in=ids), tagged_at__isnull=False).values_list(
+            "a_id", "b_id"):
+        decided.update({a, b})
+    return decided & set(ids)
+
+
+def _create_passages(article, numbered_segments, default_voice) -> None:
+    """Create a passage for each (position, segment)."""
+    Passage.objects.bulk_create([
+        Passage(article=article, position=position, paragraph=s.paragraph, start=s.start, end=s.end,
+                text=s.text, kind=PASSAGE_KINDS[s.kind], voice=default_voice)
+        for position, s in numbered_segments
+    ])
 
 
 def ingest_story(path: Path | str, *, max_bytes: int | None = None) -> IngestReport:
@@ -246,6 +337,7 @@ def _encode_new_passages(report: IngestReport) -> None:
     if not changed:
         return
     try:
-        encode_missing(Passage.objects.filter(article_id__in=changed).values_list("text", flat=True))
+        encode_missing(Passage.objects.filter(article_id__in=changed, retired_at__isnull=True)
+                       .values_list("text", flat=True))
     except EncoderUnavailable as e:
         report.warnings.append(f"passages not encoded: {e}")

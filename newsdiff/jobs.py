@@ -117,7 +117,7 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
     with _phase(timings, "load"):
         options = story_options(story, job.parameters.get("threshold"))
         passages = list(
-            Passage.objects.filter(article__story=story)
+            Passage.objects.filter(article__story=story, retired_at__isnull=True)
             .select_related("voice")
             .order_by("article_id", "position")
         )

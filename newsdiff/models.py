@@ -228,7 +228,12 @@ class PassageManager(models.Manager):
 
 
 class Passage(models.Model):
-    """A sentence of an article: `article.body[start:end] == text`."""
+    """A sentence of an article: `article.body[start:end] == text`, unless retired.
+
+    A retired passage (`retired_at` set) is a sentence a later version of the
+    article dropped, kept for the editors' decisions on it: its text and offsets
+    are those of the old body, and its position follows the live passages'.
+    """
 
     class Kind(models.TextChoices):
         SENTENCE = "sentence", "sentence"
@@ -260,6 +265,11 @@ class Passage(models.Model):
     exchange_decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, default=DecidedBy.AUTO)
     exchange_edited_by = models.CharField(max_length=150, blank=True, help_text="The editor who moved it.")
     exchange_edited_at = models.DateTimeField(null=True, blank=True)
+    # Set when a re-ingest found the sentence gone from the article but an editor's decision touches it:
+    # the row keeps its old text (no longer in the body) and its tagged pairs, and the pages leave it out.
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a re-ingest found this sentence gone from the article."
+    )
 
     objects = PassageManager()
 
@@ -278,7 +288,13 @@ class Passage(models.Model):
 
     natural_key.dependencies = ["newsdiff.article"]
 
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
+
     def clean(self):
+        if self.retired:
+            return  # its text is the old body's; the current body no longer holds it
         body = self.article.body
         if not (0 <= self.start < self.end <= len(body)):
             raise ValidationError(f"offsets {self.start}:{self.end} fall outside the body ({len(body)} chars)")

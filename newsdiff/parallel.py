@@ -65,7 +65,8 @@ class Grid:
 def story_articles(story: Story, legend: list[dict]) -> list[Article]:
     """The story's articles with their outlet, passage count and voice-share bar (2 queries)."""
     articles = list(
-        Article.objects.filter(story=story).select_related("outlet").annotate(n_passages=Count("passages"))
+        Article.objects.filter(story=story).select_related("outlet")
+        .annotate(n_passages=Count("passages", filter=Q(passages__retired_at__isnull=True)))
         .order_by("source")
     )
     bars = voice_bars(story, legend)
@@ -75,7 +76,7 @@ def story_articles(story: Story, legend: list[dict]) -> list[Article]:
 
 
 def _passages(story: Story, filters: Filters, legend: list[dict]):
-    query = Passage.objects.filter(article__story=story)
+    query = Passage.objects.filter(article__story=story, retired_at__isnull=True)
     if filters.outlets:
         query = query.filter(article__outlet_id__in=filters.outlets)
     if filters.voices:
@@ -176,6 +177,7 @@ def drilldown(passage: Passage, filters: Filters, legend: list[dict]) -> list[Co
     """Every passage aligned to `passage` that the filters keep, best score first (1 query)."""
     query = (
         AlignedPair.objects.filter(Q(a=passage) | Q(b=passage), status__in=filters.statuses)
+        .filter(a__retired_at__isnull=True, b__retired_at__isnull=True)
         .select_related("a__article__outlet", "b__article__outlet")
         .order_by("-score", "pk")
     )
@@ -222,7 +224,8 @@ class Coverage:
 
 def coverage(story: Story, filters: Filters, articles: list[Article]) -> Coverage:
     """Exchanges by outlets (passage counts; an empty cell is an omission) and which outlets carried each claim."""
-    passages = {p.pk: p for p in Passage.objects.filter(article__story=story, kind=Passage.Kind.SENTENCE)
+    passages = {p.pk: p for p in Passage.objects.filter(article__story=story, kind=Passage.Kind.SENTENCE,
+                                                        retired_at__isnull=True)
                 .only("pk", "article_id", "position", "text", "exchange_id", "voice_id")}
     counts = Counter((p.exchange_id, p.article_id) for p in passages.values())
     exchanges = list(Exchange.objects.filter(story=story).order_by("is_other", "position", "pk"))

@@ -25,6 +25,9 @@ class Command(BaseCommand):
             line = f"{r.outcome:9} {r.source}" + (f": {r.message}" if r.message else "")
             self.stdout.write(self.style.ERROR(line) if r.outcome == FAILED else line)
         self.stdout.write(f"{report.story.slug}: {report.summary()}")
+        counts = report.passage_counts()
+        if counts is not None:
+            self.stdout.write(f"{report.story.slug}: passages {counts}")
         if not no_align and (report.count(CREATED) or report.count(UPDATED)):
             self._align(report.story)
         if report.failed:
