@@ -21,7 +21,7 @@ from .align.encoder import EncoderUnavailable
 from .attribution import attribute_article, roster_for
 from .encodings import encode_missing
 from .models import AlignedPair, Article, Outlet, Passage, Speaker, Story, Voice
-from .storyfile import ArticleSpec, StorySpec, load_story
+from .storyfile import ArticleSpec, StoryFileError, StorySpec, load_story
 from .text.attribute import Roster
 from .text.clean import CleanArticle, TextError, clean_article, decode_bytes
 from .text.reconcile import reconcile
@@ -308,9 +308,15 @@ def _create_passages(article, numbered_segments, default_voice) -> None:
     ])
 
 
-def ingest_story(path: Path | str, *, max_bytes: int | None = None) -> IngestReport:
-    """Ingest a story folder. Raises StoryFileError (nothing stored) for a bad story.toml;
-    a bad article file is reported as FAILED and the others are still stored."""
+class StoryClash(StoryFileError):
+    """The folder's slug names another story: nothing is stored unless the caller merges."""
+
+
+def ingest_story(path: Path | str, *, max_bytes: int | None = None, merge: bool = False) -> IngestReport:
+    """Ingest a story folder. Raises StoryFileError (nothing stored) for a bad story.toml,
+    and StoryClash when the slug names a stored story that shares no article with the
+    folder (another story, or a typo) unless `merge`; a bad article file is reported as
+    FAILED and the others are still stored."""
     spec = load_story(path)
     prepared: list[PreparedArticle | ArticleResult] = []
     for article_spec in spec.articles:
@@ -318,6 +324,8 @@ def ingest_story(path: Path | str, *, max_bytes: int | None = None) -> IngestRep
             prepared.append(prepare_article(article_spec, max_bytes))
         except IngestError as e:
             prepared.append(ArticleResult(article_spec.source, FAILED, str(e)))
+    if not merge:
+        _refuse_a_clash(spec, [p for p in prepared if isinstance(p, PreparedArticle)])
     story, warnings = sync_story(spec)
     report = IngestReport(story=story, warnings=warnings)
     roster = roster_for(story)  # story-wide: built once, not per article
@@ -325,6 +333,22 @@ def ingest_story(path: Path | str, *, max_bytes: int | None = None) -> IngestRep
         report.results.append(item if isinstance(item, ArticleResult) else store_article(story, item, roster))
     _encode_new_passages(report)
     return report
+
+
+def _refuse_a_clash(spec: StorySpec, prepared: list[PreparedArticle]) -> None:
+    """A stored story under this slug that has articles, none of them this folder's: refuse."""
+    existing = Story.objects.filter(slug=spec.slug).first()
+    if existing is None or not existing.articles.exists():
+        return
+    shared = existing.articles.filter(
+        Q(source__in=[a.source for a in spec.articles]) | Q(content_hash__in=[p.content_hash for p in prepared])
+    )
+    if not shared.exists():
+        raise StoryClash(
+            f"{spec.path}: slug {spec.slug!r} is the story “{existing.title}” "
+            f"({existing.articles.count()} articles), which has none of this folder's articles; "
+            f"nothing stored. Give the folder its own slug, or add --merge to add these articles to it."
+        )
 
 
 def _encode_new_passages(report: IngestReport) -> None:

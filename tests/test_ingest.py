@@ -2,10 +2,10 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError
 
-from newsdiff.ingest import CREATED, UNCHANGED, UPDATED, ingest_story
+from newsdiff.ingest import CREATED, UNCHANGED, UPDATED, StoryClash, ingest_story
 from newsdiff.models import Article, Passage, Speaker, Story, Voice
 
-from .conftest import ARTICLE, SEED_STORY
+from .conftest import ARTICLE, SEED_STORY, STORY_TOML
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,26 @@ def test_the_seed_story_ingests_with_its_outlets():
     assert outlets["004_cea50f6370969d2e.txt"] == "The Guardian"
     assert not Article.objects.filter(body__contains="Â").exists()
     assert ingest_story(SEED_STORY).summary() == f"5 {UNCHANGED}"
+
+
+def test_a_folder_whose_slug_names_another_story_is_refused_and_names_it(make_story):
+    ingest_story(make_story({"a.txt": ARTICLE}, name="first"))
+    other = make_story({"b.txt": ARTICLE.replace("Tuesday", "Friday").replace("talks", "meeting")}, name="second",
+                       toml=STORY_TOML.replace('title = "Two capitals talk"', 'title = "Another story"'))
+    with pytest.raises(StoryClash, match="slug 'talks' is the story “Two capitals talk” .* none of this folder's"):
+        ingest_story(other)
+    story = Story.objects.get()
+    assert story.title == "Two capitals talk" and [a.source for a in story.articles.all()] == ["a.txt"]
+
+
+def test_merge_adds_the_folders_articles_to_the_story_of_that_slug(make_story):
+    ingest_story(make_story({"a.txt": ARTICLE}, name="first"))
+    other = make_story({"b.txt": ARTICLE.replace("Tuesday", "Friday").replace("talks", "meeting")}, name="second")
+    ingest_story(other, merge=True)
+    assert sorted(Story.objects.get().articles.values_list("source", flat=True)) == ["a.txt", "b.txt"]
+
+
+def test_the_same_folder_ingested_again_is_no_clash(make_story):
+    folder = make_story({"a.txt": ARTICLE})
+    ingest_story(folder)
+    assert ingest_story(folder).count(UNCHANGED) == 1
