@@ -67,15 +67,11 @@ def decide(story: Story, user, corrected: Passage, removed: Passage) -> None:
                                                                                                   slug="kremlin")
     for passage, voice in ((_passage(story, EDITED_FILE, ADDED_AFTER), white_house),
                            (_passage(story, "002_8f85bb92d1011aca.txt", "NATO was making dangerous"), kremlin)):
-        passage.voice = voice
-        editing.stamp_passage_voice(passage, user)  # what PassageAdmin.save_model does
-        passage.save()
-        editing.record(user, [passage], f"voice → {voice.name}")
+        if passage.voice_id == voice.pk:  # a decision is a change: relabel it to the other official side
+            voice = kremlin if voice == white_house else white_house
+        editing.set_passages([passage], user, voice=voice)  # what the passage admin does
     exchanges = list(story.exchanges.filter(is_other=False).order_by("position"))
-    renamed = exchanges[0]
-    renamed.title = "What the two presidents said about Ukraine"
-    editing.stamp_exchange(renamed, user)  # what ExchangeAdmin.save_model does
-    renamed.save()
+    editing.edit_exchange(exchanges[0], user, title="What the two presidents said about Ukraine")
     editing.merge_exchanges(exchanges[-2:], user)
 
 
