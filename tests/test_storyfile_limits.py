@@ -100,3 +100,21 @@ def test_a_story_file_that_is_a_directory_is_named(tmp_path):
     (tmp_path / "story.toml").mkdir()
     with pytest.raises(StoryFileError, match="story.toml: not a file"):
         load_story(tmp_path)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["symlink", "dotdot"])
+def test_export_never_carries_a_file_from_outside_the_folder(make_story, secret, client, how):
+    toml = STORY_TOML + ('\n[[articles]]\nfile = "a.txt"\n\n[[articles]]\nfile = "../secret.txt"\n' if how == "dotdot" else "")
+    folder = make_story({"a.txt": ARTICLE}, toml=toml)
+    if how == "symlink":
+        (folder / "leak.txt").symlink_to(secret)
+    with pytest.raises(CommandError, match="outside the story folder"):
+        call_command("ingest", str(folder), "--no-align")
+    (folder / "story.toml").write_text(STORY_TOML, encoding="utf-8")  # the researcher fixes the file list...
+    if how == "symlink":
+        (folder / "leak.txt").unlink()  # ...or removes the link, and ingests again
+    call_command("ingest", str(folder), "--no-align")
+    export = client.get("/stories/talks/export.json")
+    assert export.status_code == 200 and b"do not read me" not in export.content
+    assert [a["source"] for a in export.json()["articles"]] == ["a.txt"]
