@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.shortcuts import render
@@ -49,7 +51,23 @@ class DecisionForm(forms.ModelForm):
         return cleaned
 
 
-class DecisionAdmin(admin.ModelAdmin):
+class CheckedChangeList(ChangeList):
+    """A changelist whose query-string lookups the database cannot take (an id of 20 digits
+    overflows SQLite's integer) answer as any other bad lookup: the list with an error flag."""
+
+    def get_results(self, request):
+        try:
+            super().get_results(request)
+        except OverflowError as e:
+            raise IncorrectLookupParameters(e) from e
+
+
+class NewsdiffAdmin(admin.ModelAdmin):
+    def get_changelist(self, request, **kwargs):
+        return CheckedChangeList
+
+
+class DecisionAdmin(NewsdiffAdmin):
     """A model whose editable fields are editors' decisions.
 
     A save (change form or list edit) hands the form's changes to `editing.edit` (a new row to
@@ -86,7 +104,7 @@ class VoiceInline(admin.TabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(NewsdiffAdmin):
     list_display = ["title", "slug", "date", "n_articles"]
     search_fields = ["title", "slug"]
     inlines = [VoiceInline]
@@ -126,7 +144,7 @@ class StoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AlignmentJob)
-class AlignmentJobAdmin(admin.ModelAdmin):
+class AlignmentJobAdmin(NewsdiffAdmin):
     list_display = ["pk", "story", "status", "progress", "pairs_created", "pairs_updated", "pairs_kept",
                     "pairs_removed", "created_at", "finished_at"]
     list_filter = ["status", "story"]
@@ -213,12 +231,12 @@ class PassageInline(admin.TabularInline):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(NewsdiffAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(NewsdiffAdmin):
     list_display = ["title", "outlet", "story", "source", "published"]
     list_filter = ["story", "outlet"]
     list_select_related = ["outlet", "story"]

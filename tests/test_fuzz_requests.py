@@ -85,3 +85,11 @@ def test_a_bad_outlet_filter_value_shows_the_whole_list_with_a_message(seeded, v
     assert "Ignored the outlet (either side) filter" in response.content.decode()
     unfiltered = client.get(url).context["cl"].result_count
     assert response.context["cl"].result_count == unfiltered > 0
+
+
+@pytest.mark.parametrize("model", ["article", "passage", "alignedpair"])
+def test_an_id_too_large_for_the_database_is_a_bad_lookup_not_an_error(seeded, model):
+    client = Client()
+    client.login(username="fuzz-admin", password="fuzz-password-1")
+    response = client.get(reverse(f"admin:newsdiff_{model}_changelist"), {"outlet": "9" * 20, "article": "9" * 20})
+    assert response.status_code in (200, 302)
