@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
-from newsdiff.jobs import JobAlreadyActive, run_alignment, start_alignment
+from newsdiff.jobs import reap_stale_jobs, JobAlreadyActive, run_alignment, start_alignment
 from newsdiff.models import AlignmentJob, Story
 
 
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"no story {slug!r}")
         if threshold is not None and not 0 <= threshold <= 2:
             raise CommandError("--threshold must be between 0 and 2")
+        self._reap(story)
         try:
             job = start_alignment(story, threshold=threshold, enqueue=background)
         except JobAlreadyActive as e:
@@ -62,3 +63,7 @@ class Command(BaseCommand):
         width = 30
         filled = int(width * done / max(total, 1))
         self.stderr.write(f"\r  scoring [{'#' * filled}{'.' * (width - filled)}] {done}/{total} articles", ending="")
+
+    def _reap(self, story):
+        for dead in reap_stale_jobs(story):
+            self.stderr.write(self.style.WARNING(f"job {dead.pk} marked failed: {dead.error}"))

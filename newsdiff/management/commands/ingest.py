@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
 from newsdiff.ingest import CREATED, FAILED, UPDATED, ingest_story
-from newsdiff.jobs import request_alignment
+from newsdiff.jobs import reap_stale_jobs, request_alignment
 from newsdiff.models import AlignmentJob
 from newsdiff.storyfile import StoryFileError
 
@@ -39,6 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"{len(report.failed)} of {len(report.results)} article files failed")
 
     def _align(self, story):
+        self._reap(story)
         job, after = request_alignment(story)
         if after and job.status == AlignmentJob.Status.RUNNING:
             self.stdout.write(f"alignment job {job.pk} is running: a new alignment is queued to run when it ends")
@@ -54,3 +55,7 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(f"alignment failed: {job.error.splitlines()[0]}"))
         else:
             self.stdout.write(f"alignment job {job.pk} {job.status} (run a worker: manage.py db_worker)")
+
+    def _reap(self, story):
+        for dead in reap_stale_jobs(story):
+            self.stderr.write(self.style.WARNING(f"job {dead.pk} marked failed: {dead.error}"))
