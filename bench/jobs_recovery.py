@@ -48,10 +48,12 @@ def perturb(text: str, rng: random.Random) -> str:
     return " ".join(out)
 
 
-def make_story(folder: Path, copies: int) -> Path:
+def make_story(folder: Path, copies: int, slug: str = "") -> Path:
     """The seed story with `copies` versions of each article (copy 0 the original), each its own outlet."""
     folder.mkdir(parents=True, exist_ok=True)
     toml = (SEED / "story.toml").read_text(encoding="utf-8")
+    if slug:
+        toml = re.sub(r'^slug = ".*"$', f'slug = "{slug}"', toml, count=1, flags=re.M)
     head, _, articles = toml.partition("[[articles]]")
     entries = [e for e in ("[[articles]]" + articles).split("[[articles]]") if e.strip()]
     rng = random.Random(7)
@@ -216,8 +218,10 @@ def race(base, story, races):
         same = site.pairs() == expected
         ok += same and not traced
         said = outputs["ingest"][0].strip().splitlines()[-1:]
-        print(f"  race {i + 1} ({' then '.join(order)}): align exit {procs['align'].returncode}, ingest exit "
-              f"{procs['ingest'].returncode} {said}; pairs {len(site.pairs())}/{len(expected)} equal: {same}"
+        align_said = (outputs["align"][0] + outputs["align"][1]).strip().splitlines()[-1:]
+        print(f"  race {i + 1} ({' then '.join(order)}): align exit {procs['align'].returncode} {align_said}, "
+              f"ingest exit {procs['ingest'].returncode} {said}; pairs {len(site.pairs())}/{len(expected)} "
+              f"equal: {same}"
               + (" TRACEBACK" if traced else ""))
         if traced:
             print(outputs["align"][1][-2000:], outputs["ingest"][1][-2000:])
