@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -94,21 +95,31 @@ def main():
         results = []  # (kind, status, started, ended) in UTC epoch seconds
         align = subprocess.Popen([PY, "manage.py", "align", "big-story"], cwd=ROOT, env=site.env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        i = 0
-        while align.poll() is None:
+        def logins():  # a new editor logging in, again and again
+            while align.poll() is None:
+                browser, started = Browser(url), time.time()
+                browser.request("/admin/login/")
+                status = browser.request("/admin/login/", {"username": "ed", "password": PASSWORD, "next": "/admin/"})
+                results.append(("login", status, started, time.time()))
+
+        def tags():  # a logged-in editor confirming and rejecting pairs of the other story
             browser = Browser(url)
-            started = time.time()
             browser.request("/admin/login/")
-            status = browser.request("/admin/login/", {"username": "ed", "password": PASSWORD,
-                                                       "next": "/admin/"})
-            results.append(("login", status, started, time.time()))
-            for _ in range(3):
+            browser.request("/admin/login/", {"username": "ed", "password": PASSWORD, "next": "/admin/"})
+            i = 0
+            while align.poll() is None:
                 pair_id, a_id = pair_ids[i % len(pair_ids)]
                 i += 1
                 started = time.time()
                 status = browser.request(f"/stories/biden-putin-2021-12-07/pairs/{pair_id}/tag/",
                                          {"status": "confirmed" if i % 2 else "rejected", "viewed_from": a_id})
                 results.append(("tag", status, started, time.time()))
+
+        clients = [threading.Thread(target=logins), threading.Thread(target=tags)]
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join()
         out, err = align.communicate()
         server.terminate()
         _, server_err = server.communicate()
