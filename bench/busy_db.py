@@ -1,6 +1,7 @@
 """While `align` writes a big story, editors on another story get answers: 200/302, or 503, never 500.
 
     .venv/bin/python bench/busy_db.py [--copies 20]     # a story of 5 x 20 = 100 articles
+    SQLITE_BUSY_TIMEOUT=1 .venv/bin/python bench/busy_db.py   # a timeout the write outlasts: 503s
 
 On a fresh SQLite file: ingest and align the seed story (the "other" story),
 make an editor, ingest a big story (perturbed copies of the seed articles, as
@@ -83,8 +84,9 @@ def main():
         pair_ids = site.sql("select p.id, p.a_id from newsdiff_alignedpair p join newsdiff_story s on s.id = p.story_id "
                             "where s.slug = 'biden-putin-2021-12-07' order by p.id limit 50")
         port = free_port()
+        server_log = base / "server.log"  # a file, not a pipe: a full pipe would stall the server's log writes
         server = subprocess.Popen([PY, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT,
-                                  env=site.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                  env=site.env, stdout=subprocess.DEVNULL, stderr=server_log.open("w"))
         url = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -112,7 +114,8 @@ def main():
                 i += 1
                 started = time.time()
                 status = browser.request(f"/stories/biden-putin-2021-12-07/pairs/{pair_id}/tag/",
-                                         {"status": "confirmed" if i % 2 else "rejected", "viewed_from": a_id})
+                                         {"status": ("confirmed", "rejected")[i // len(pair_ids) % 2],  # a change each time
+                                          "viewed_from": a_id})
                 results.append(("tag", status, started, time.time()))
 
         clients = [threading.Thread(target=logins), threading.Thread(target=tags)]
@@ -122,7 +125,8 @@ def main():
             client.join()
         out, err = align.communicate()
         server.terminate()
-        _, server_err = server.communicate()
+        server.wait()
+        server_err = server_log.read_text()
         print("align:", out.strip().splitlines()[-1] if out.strip() else err.strip()[-300:])
         finished, timings = site.sql("select finished_at, timings from newsdiff_alignmentjob j join newsdiff_story s "
                                      "on s.id = j.story_id where s.slug = 'big-story'")[-1]
