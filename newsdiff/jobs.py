@@ -61,6 +61,10 @@ COMMENTARY_RULES = {"cue:analyst", "cue:former", "cue:third-party", "cue:unliste
 WRITE_BATCH = 500
 
 
+# A job running in a live process of this host is taken for dead only after this many heartbeat limits.
+LOCAL_SILENCE_FACTOR = 10
+
+
 class JobAlreadyActive(RuntimeError):
     pass
 
@@ -130,8 +134,9 @@ def request_alignment(story: Story) -> tuple[AlignmentJob, bool]:
 def reap_stale_jobs(story: Story | None = None, *, limit: float | None = None) -> list[AlignmentJob]:
     """Mark failed the active jobs (of `story`, or all) that are dead; return them.
 
-    Dead: running with no heartbeat for more than `limit` seconds (NEWSDIFF_JOB_HEARTBEAT_LIMIT), or
-    running in a process of this host that no longer exists; or queued for longer than `limit` without
+    Dead: running in a process of this host that no longer exists; running elsewhere with no heartbeat
+    for more than `limit` seconds (NEWSDIFF_JOB_HEARTBEAT_LIMIT), or in a live process of this host for
+    more than LOCAL_SILENCE_FACTOR times that (a hang); or queued for longer than `limit` without
     ever having been handed to a tasks backend (its process died before it started). A job queued on a
     backend waits for a worker however long that takes. Their pairs and exchanges are not touched: a job's
     writes commit all at once or not at all.
@@ -162,11 +167,15 @@ def _death(job: AlignmentJob, now, limit: float) -> str:
         return ""
     last = job.heartbeat_at or job.started_at or job.created_at
     silent = (now - last).total_seconds()
+    host, _, pid = job.worker.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        # Its process is here to ask: gone is dead at once; alive may be in a long phase without a beat
+        # (grouping a big story), so only a silence far past the limit (a hang, a reused pid) counts.
+        if not _process_exists(int(pid)):
+            return f"its worker died: process {job.worker} is gone"
+        limit *= LOCAL_SILENCE_FACTOR
     if silent > limit:
         return f"its worker died: no heartbeat for {silent:.0f} s (the limit is {limit:.0f} s)"
-    host, _, pid = job.worker.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit() and not _process_exists(int(pid)):
-        return f"its worker died: process {job.worker} is gone"
     return ""
 
 

@@ -123,7 +123,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # A running alignment job writes a heartbeat at each phase and progress step; one silent for longer than
-# this (seconds) is taken for dead: the next alignment of its story, or `manage.py reap_jobs`, marks it failed.
+# this (seconds) is taken for dead: the next alignment of its story, or `manage.py reap_jobs`, marks it failed
+# (a job in a live process of this host gets ten times longer; one whose process is gone, none).
 NEWSDIFF_JOB_HEARTBEAT_LIMIT = int(os.environ.get("NEWSDIFF_JOB_HEARTBEAT_LIMIT", 300))
 
 # Ingest refuses article files larger than this (bytes).

@@ -1,4 +1,5 @@
 """Jobs that die are recovered, an ingest during an alignment is aligned after it, a busy database is a 503."""
+import os
 import socket
 import subprocess
 from datetime import timedelta
@@ -94,6 +95,18 @@ def test_reap_jobs_fails_dead_jobs_and_leaves_their_story_pairs_intact(story, se
     assert pairs_of(story) == before
     call_command("reap_jobs")
     assert "0 dead jobs marked failed" in capsys.readouterr().out
+
+
+def test_a_live_local_worker_silent_past_the_limit_is_left_running_until_far_past_it(story, settings):
+    alive = dead_job(story, heartbeat_at=long_ago(settings), worker=f"{socket.gethostname()}:{os.getpid()}")
+    call_command("reap_jobs")
+    alive.refresh_from_db()
+    assert alive.status == "running"
+    limit = settings.NEWSDIFF_JOB_HEARTBEAT_LIMIT * jobs.LOCAL_SILENCE_FACTOR
+    AlignmentJob.objects.filter(pk=alive.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=limit + 1))
+    call_command("reap_jobs")
+    alive.refresh_from_db()
+    assert alive.status == "failed" and "no heartbeat" in alive.error
 
 
 def test_reap_jobs_takes_a_limit_and_refuses_a_bad_one(story, capsys):
