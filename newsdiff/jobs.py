@@ -3,11 +3,22 @@
 `start_alignment(story)` records a queued `AlignmentJob` (the database refuses
 a second active job for the story) and hands it to the tasks framework;
 `run_alignment(job_id)` does the work wherever the task runs.
+`request_alignment(story)` is what a change to the story asks for: a run now,
+or, when one is active, a run after it (the active job's `rerun_requested`).
+
+Jobs that die are recovered: a running job writes `heartbeat_at` at each phase
+and progress step, and records its `worker` (host:pid). `reap_stale_jobs` marks
+failed a running job silent for longer than `NEWSDIFF_JOB_HEARTBEAT_LIMIT`
+seconds, or whose process on this host is gone; `start_alignment` calls it
+first, so the next `align` after a kill runs, and `manage.py reap_jobs` does it
+from cron. Any exception in a run, even a KeyboardInterrupt or SystemExit,
+marks the job failed before it propagates.
 
 A run reads the story's passages, scores pairs and groups exchanges (pure
-code in `align/`), then writes everything in one transaction: if anything
-fails, the previous pairs and exchanges stay exactly as they were and the job
-records the error. Editors' decisions survive every run:
+code in `align/`), then writes everything in one transaction (batched
+statements keep it short: it holds SQLite's write lock for seconds, not
+minutes): if anything fails or the process dies, the previous pairs and
+exchanges stay exactly as they were and the job records the error. Editors' decisions survive every run:
 
 - a pair an editor tagged (`tagged_at` set: confirmed, rejected, relabelled or
   annotated) keeps its status, relation, note and tagger; if the run no longer
@@ -20,12 +31,15 @@ records the error. Editors' decisions survive every run:
 """
 from __future__ import annotations
 
+import os
+import socket
 import time
 import traceback
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import replace
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -40,6 +54,15 @@ from .text import cues
 METHOD = "lexical+semantic-1"
 # Attribution rules (text.attribute) that mark a passage as outsiders' commentary.
 COMMENTARY_RULES = {"cue:analyst", "cue:former", "cue:third-party", "cue:unlisted-person"}
+
+
+# Rows per statement in the write phase: SQLite evaluates a bulk_update's CASE per row, so one statement
+# over every pair of a big story costs time quadratic in its size.
+WRITE_BATCH = 500
+
+
+# A job running in a live process of this host is taken for dead only after this many heartbeat limits.
+LOCAL_SILENCE_FACTOR = 10
 
 
 class JobAlreadyActive(RuntimeError):
@@ -59,6 +82,12 @@ def story_options(story: Story, threshold: float | None = None) -> Options:
 
 
 def start_alignment(story: Story, *, threshold: float | None = None, enqueue: bool = True) -> AlignmentJob:
+    """Record a queued job for `story` and, if `enqueue`, hand it to the tasks backend (which may run it now).
+
+    A dead job of the story (see `reap_stale_jobs`) is marked failed first; a live active one makes this
+    raise JobAlreadyActive and record nothing.
+    """
+    reap_stale_jobs(story)
     parameters = {"method": METHOD, "threshold": story_options(story, threshold).threshold}
     try:
         with transaction.atomic():
@@ -78,33 +107,148 @@ def start_alignment(story: Story, *, threshold: float | None = None, enqueue: bo
     return job
 
 
+def request_alignment(story: Story) -> tuple[AlignmentJob, bool]:
+    """Make sure an alignment sees the story as it is now: start one, or have the active one followed by one.
+
+    Returns (job, after): `after` is False when `job` was started now (and may have run already, with an
+    inline backend); True when `job` is the active job: a queued one will read the story when it starts,
+    and a running one is flagged `rerun_requested` and enqueues a fresh run when it ends.
+    """
+    while True:
+        try:
+            return start_alignment(story), False
+        except JobAlreadyActive:
+            pass
+        # The flag is set only while the job still runs: a job ending now reads it under the same lock
+        # (see _finish), so either it sees the flag or this update matches nothing and we start one.
+        with transaction.atomic():
+            if AlignmentJob.objects.filter(story=story, status=AlignmentJob.Status.RUNNING).update(
+                rerun_requested=True
+            ):
+                return story.jobs.get(status=AlignmentJob.Status.RUNNING), True
+            queued = story.jobs.filter(status=AlignmentJob.Status.QUEUED).first()
+            if queued is not None:
+                return queued, True
+
+
+def reap_stale_jobs(story: Story | None = None, *, limit: float | None = None) -> list[AlignmentJob]:
+    """Mark failed the active jobs (of `story`, or all) that are dead; return them.
+
+    Dead: running in a process of this host that no longer exists; running elsewhere with no heartbeat
+    for more than `limit` seconds (NEWSDIFF_JOB_HEARTBEAT_LIMIT), or in a live process of this host for
+    more than LOCAL_SILENCE_FACTOR times that (a hang); or queued for longer than `limit` without
+    ever having been handed to a tasks backend (its process died before it started). A job queued on a
+    backend waits for a worker however long that takes. Their pairs and exchanges are not touched: a job's
+    writes commit all at once or not at all.
+    """
+    limit = settings.NEWSDIFF_JOB_HEARTBEAT_LIMIT if limit is None else limit
+    now = timezone.now()
+    active = AlignmentJob.objects.filter(status__in=AlignmentJob.ACTIVE).select_related("story")
+    if story is not None:
+        active = active.filter(story=story)
+    reaped = []
+    for job in active:
+        reason = _death(job, now, limit)
+        # Conditional on the row as read: a job that beat or finished meanwhile is alive.
+        if reason and AlignmentJob.objects.filter(
+            pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at
+        ).update(status=AlignmentJob.Status.FAILED, error=reason, finished_at=now):
+            job.status, job.error, job.finished_at = AlignmentJob.Status.FAILED, reason, now
+            reaped.append(job)
+    return reaped
+
+
+def _death(job: AlignmentJob, now, limit: float) -> str:
+    """Why `job` is taken for dead, or "" while it may be alive."""
+    if job.status == AlignmentJob.Status.QUEUED:
+        waited = (now - job.created_at).total_seconds()
+        if not job.task_id and waited > limit:
+            return f"never started: queued {waited:.0f} s ago and never handed to a worker (its process died)"
+        return ""
+    last = job.heartbeat_at or job.started_at or job.created_at
+    silent = (now - last).total_seconds()
+    host, _, pid = job.worker.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        # Its process is here to ask: gone is dead at once; alive may be in a long phase without a beat
+        # (grouping a big story), so only a silence far past the limit (a hang, a reused pid) counts.
+        if not _process_exists(int(pid)):
+            return f"its worker died: process {job.worker} is gone"
+        limit *= LOCAL_SILENCE_FACTOR
+    if silent > limit:
+        return f"its worker died: no heartbeat for {silent:.0f} s (the limit is {limit:.0f} s)"
+    return ""
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
+
+
+def _beat(job_id: int, **fields) -> None:
+    AlignmentJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now(), **fields)
+
+
 def run_alignment(job_id: int, progress=None) -> AlignmentJob:
+    """Run a queued job here and return it finished (or as found, if another worker claimed it).
+
+    When an ingest asked for a re-run while this one ran, a new job is enqueued at the end (and run at
+    once by an inline backend); it is returned as `job.follow_up` (None otherwise).
+    """
     # Claim the job atomically: another worker may have got there first.
+    now = timezone.now()
     claimed = AlignmentJob.objects.filter(pk=job_id, status=AlignmentJob.Status.QUEUED).update(
-        status=AlignmentJob.Status.RUNNING, started_at=timezone.now()
+        status=AlignmentJob.Status.RUNNING, started_at=now, heartbeat_at=now,
+        worker=f"{socket.gethostname()}:{os.getpid()}"[:200],
     )
     job = AlignmentJob.objects.select_related("story").get(pk=job_id)
+    job.follow_up = None
     if not claimed:
         return job
     timings: dict[str, float] = {}
     try:
         _run(job, timings, progress)
-    except Exception as e:  # the job records any failure; the write phase rolled back
+    except BaseException as e:  # even a shutdown: the job records it; the write phase rolled back
         job.status = AlignmentJob.Status.FAILED
         job.error = f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=5)}"
-        job.timings = timings
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "timings", "finished_at"])
-        return job
-    job.status = AlignmentJob.Status.SUCCEEDED
-    job.timings = timings
-    job.finished_at = timezone.now()
-    job.save()
+        rerun = _finish(job, timings, ["status", "error", "timings", "finished_at"])
+        if not isinstance(e, Exception):
+            raise
+    else:
+        job.status = AlignmentJob.Status.SUCCEEDED
+        rerun = _finish(job, timings, None)
+    if rerun:
+        job.follow_up = _follow_up(job.story)
     return job
 
 
+def _finish(job: AlignmentJob, timings: dict, fields: list[str] | None) -> bool:
+    """Save the finished job; return whether a re-run was requested while it ran."""
+    job.timings = timings
+    job.finished_at = timezone.now()
+    with transaction.atomic():
+        # Read the flag and end the job under one lock (see request_alignment).
+        job.rerun_requested = (
+            AlignmentJob.objects.select_for_update().values_list("rerun_requested", flat=True).get(pk=job.pk)
+        )
+        job.save(update_fields=fields)
+    return job.rerun_requested
+
+
+def _follow_up(story: Story) -> AlignmentJob | None:
+    try:
+        return start_alignment(story)
+    except JobAlreadyActive:  # someone started one after this job ended: it sees the story as it is now
+        return None
+
+
 @contextmanager
-def _phase(timings: dict, name: str):
+def _phase(timings: dict, name: str, job_id: int):
+    _beat(job_id)
     start = time.perf_counter()
     try:
         yield
@@ -114,7 +258,7 @@ def _phase(timings: dict, name: str):
 
 def _run(job: AlignmentJob, timings: dict, progress) -> None:
     story = job.story
-    with _phase(timings, "load"):
+    with _phase(timings, "load", job.pk):
         options = story_options(story, job.parameters.get("threshold"))
         passages = list(
             Passage.objects.filter(article__story=story, retired_at__isnull=True)
@@ -131,23 +275,23 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         AlignmentJob.objects.filter(pk=job.pk).update(progress_total=n_articles)
 
     def report(done, total):
-        AlignmentJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
+        _beat(job.pk, progress_done=done, progress_total=total)
         if progress:
             progress(done, total)
 
-    with _phase(timings, "encode"):
+    with _phase(timings, "encode", job.pk):
         space = _semantic_space([p for p in passages if p.kind == "sentence"], options)
-    with _phase(timings, "score"):
+    with _phase(timings, "score", job.pk):
         pairs = score_pairs(sentences, options, progress=report, semantic=space)
-    with _phase(timings, "relations"):
+    with _phase(timings, "relations", job.pk):
         text = {p.pk: p.text for p in passages}
         relations = {(p.a, p.b): relation_of(text[p.a], text[p.b], options.aliases) for p in pairs}
-    with _phase(timings, "group"):
+    with _phase(timings, "group", job.pk):
         paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages}
         sentence_ids = [p.pk for p in passages if p.kind == "sentence"]  # the rows of space.sentences
         groups = group_exchanges(items, pairs, options, GroupOptions(), paragraphs, prepare(items, options),
                                  vectors=dict(zip(sentence_ids, space.sentences)))
-    with _phase(timings, "write"):
+    with _phase(timings, "write", job.pk):
         with transaction.atomic():
             counts = _write_pairs(story, pairs, relations)
             _write_exchanges(story, groups, passages)
@@ -193,9 +337,14 @@ def _write_pairs(story: Story, pairs, relations) -> dict[str, int]:
                 pair.stale = True
                 update.append(pair)
     removed = [p.pk for p in gone if not p.tagged_by_editor]
-    AlignedPair.objects.filter(pk__in=removed).delete()
-    AlignedPair.objects.bulk_create(create)
-    AlignedPair.objects.bulk_update(update, ["score", "method", "relation", "stale", "features", "updated_at"])
+    for start in range(0, len(removed), WRITE_BATCH):
+        AlignedPair.objects.filter(pk__in=removed[start:start + WRITE_BATCH]).delete()
+    AlignedPair.objects.bulk_create(create, batch_size=WRITE_BATCH)
+    now = timezone.now()
+    for pair in update:  # bulk_update never applies auto_now
+        pair.updated_at = now
+    AlignedPair.objects.bulk_update(update, ["score", "method", "relation", "stale", "features", "updated_at"],
+                                    batch_size=WRITE_BATCH)
     counts["pairs_created"] = len(create)
     counts["pairs_removed"] = len(removed)
     return {k: counts[k] for k in ("pairs_created", "pairs_updated", "pairs_kept", "pairs_removed")}

@@ -387,6 +387,13 @@ class AlignmentJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of a running job: set at each phase and progress step."
+    )
+    worker = models.CharField(max_length=200, blank=True, help_text="host:pid of the process running the job.")
+    rerun_requested = models.BooleanField(
+        default=False, help_text="Set when the story changed while this job ran: a new run follows when it ends."
+    )
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
@@ -401,6 +408,15 @@ class AlignmentJob(models.Model):
 
     def __str__(self):
         return f"alignment of {self.story} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def error_summary(self) -> str:
+        """The error's first line: what a reader of the story page needs (the row keeps the traceback)."""
+        return self.error.splitlines()[0] if self.error else ""
 
 
 class Encoding(models.Model):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsdiff.middleware.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,6 +78,16 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Readers never wait for the writer (WAL); a writer waits for the lock up to `timeout` seconds, longer
+    # than any write transaction the app makes (an alignment's write phase is the longest), and takes the
+    # lock when its transaction begins (IMMEDIATE), so two writers queue instead of failing midway.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", 60)),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
@@ -110,6 +121,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# A running alignment job writes a heartbeat at each phase and progress step; one silent for longer than
+# this (seconds) is taken for dead: the next alignment of its story, or `manage.py reap_jobs`, marks it failed
+# (a job in a live process of this host gets ten times longer; one whose process is gone, none).
+NEWSDIFF_JOB_HEARTBEAT_LIMIT = int(os.environ.get("NEWSDIFF_JOB_HEARTBEAT_LIMIT", 300))
 
 # Ingest refuses article files larger than this (bytes).
 NEWSDIFF_MAX_ARTICLE_BYTES = int(os.environ.get("NEWSDIFF_MAX_ARTICLE_BYTES", 2 * 1024 * 1024))

@@ -8,6 +8,7 @@ app_name = "newsdiff"
 story_patterns = [
     path("", views.story_detail, name="story"),
     path("coverage/", views.story_coverage, name="coverage"),
+    path("job/", views.story_job, name="job"),
     path("articles/<int:article_id>/", views.article_detail, name="article"),
     path("passages/<int:passage_id>/", views.passage_detail, name="passage"),
     path("pairs/<int:pair_id>/tag/", views.tag_pair, name="tag_pair"),

@@ -8,3 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("newsdiff.story_urls")),
 ]
+
+# A database too busy to answer is a 503 page, not a 500 (newsdiff.middleware).
+handler500 = "newsdiff.middleware.server_error"

@@ -50,8 +50,22 @@ def story_detail(request, slug):
     filters = form.filters()
     grid = parallel_grid(story, filters, legend, articles)
     context = {"story": story, "articles": articles, "legend": legend, "form": form, "filters": filters,
-               "grid": grid, "query": request.GET.urlencode()}
+               "grid": grid, "query": request.GET.urlencode(), "job": story.jobs.first()}
     return render(request, _fragment(request, "newsdiff/story_detail.html", "grid"), context)
+
+
+@require_GET
+def story_job(request, slug):
+    """The story's alignment state, which the story page polls while a job is queued or running.
+
+    Polled (`?polling=1`) after the job ended, it asks htmx to reload the page, whose grid is now new.
+    """
+    story = get_object_or_404(Story, slug=slug)
+    job = story.jobs.first()
+    response = render(request, "newsdiff/_job_state.html", {"story": story, "job": job})
+    if request.GET.get("polling") and request.htmx and not (job and job.is_active):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_GET

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from newsdiff.ingest import CREATED, FAILED, UPDATED, ingest_story
-from newsdiff.jobs import JobAlreadyActive, start_alignment
+from newsdiff.jobs import reap_stale_jobs, request_alignment
 from newsdiff.models import AlignmentJob
 from newsdiff.storyfile import StoryFileError
 
@@ -15,6 +16,13 @@ class Command(BaseCommand):
                             help="do not start an alignment job when articles were created or updated")
 
     def handle(self, *args, path, no_align, **options):
+        try:
+            self._ingest(path, no_align)
+        except OperationalError as e:  # each article is stored whole or not at all: re-running completes it
+            raise CommandError(f"the database is unavailable ({e}); articles not reported above were not "
+                               "stored, run ingest again") from None
+
+    def _ingest(self, path, no_align):
         try:
             report = ingest_story(path)
         except StoryFileError as e:
@@ -34,10 +42,13 @@ class Command(BaseCommand):
             raise CommandError(f"{len(report.failed)} of {len(report.results)} article files failed")
 
     def _align(self, story):
-        try:
-            job = start_alignment(story)
-        except JobAlreadyActive as e:
-            self.stderr.write(self.style.WARNING(f"not aligned now: {e}"))
+        self._reap(story)
+        job, after = request_alignment(story)
+        if after and job.status == AlignmentJob.Status.RUNNING:
+            self.stdout.write(f"alignment job {job.pk} is running: a new alignment is queued to run when it ends")
+            return
+        if after:
+            self.stdout.write(f"alignment job {job.pk} is queued: it will align these changes when it starts")
             return
         job.refresh_from_db()
         if job.status == AlignmentJob.Status.SUCCEEDED:
@@ -47,3 +58,7 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(f"alignment failed: {job.error.splitlines()[0]}"))
         else:
             self.stdout.write(f"alignment job {job.pk} {job.status} (run a worker: manage.py db_worker)")
+
+    def _reap(self, story):
+        for dead in reap_stale_jobs(story):
+            self.stderr.write(self.style.WARNING(f"job {dead.pk} marked failed: {dead.error}"))
