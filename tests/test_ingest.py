@@ -1,5 +1,5 @@
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from newsdiff.ingest import CREATED, UNCHANGED, UPDATED, StoryClash, ingest_story
@@ -144,3 +144,13 @@ def test_the_same_folder_ingested_again_is_no_clash(make_story):
     folder = make_story({"a.txt": ARTICLE})
     ingest_story(folder)
     assert ingest_story(folder).count(UNCHANGED) == 1
+
+
+def test_the_ingest_command_refuses_a_clash_by_name_and_merges_when_told(make_story):
+    call_command("ingest", str(make_story({"a.txt": ARTICLE}, name="first")), "--no-align")
+    other = make_story({"b.txt": ARTICLE.replace("Tuesday", "Friday").replace("talks", "meeting")}, name="second")
+    with pytest.raises(CommandError, match="nothing stored: .*slug 'talks' is the story “Two capitals talk”.*--merge"):
+        call_command("ingest", str(other), "--no-align")
+    assert Article.objects.count() == 1
+    call_command("ingest", str(other), "--no-align", "--merge")
+    assert Article.objects.count() == 2

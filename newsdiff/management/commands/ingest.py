@@ -14,17 +14,20 @@ class Command(BaseCommand):
         parser.add_argument("path", help="a story.toml file or the folder holding it")
         parser.add_argument("--no-align", action="store_true",
                             help="do not start an alignment job when articles were created or updated")
+        parser.add_argument("--merge", action="store_true",
+                            help="add the folder's articles to the stored story of its slug even when that "
+                                 "story has none of them (otherwise refused: it is likely another story)")
 
-    def handle(self, *args, path, no_align, **options):
+    def handle(self, *args, path, no_align, merge=False, **options):
         try:
-            self._ingest(path, no_align)
+            self._ingest(path, no_align, merge)
         except OperationalError as e:  # each article is stored whole or not at all: re-running completes it
             raise CommandError(f"the database is unavailable ({e}); articles not reported above were not "
                                "stored, run ingest again") from None
 
-    def _ingest(self, path, no_align):
+    def _ingest(self, path, no_align, merge):
         try:
-            report = ingest_story(path)
+            report = ingest_story(path, merge=merge)
         except StoryFileError as e:
             raise CommandError(f"nothing stored: {e}") from None
         for warning in report.warnings:
