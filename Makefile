@@ -49,10 +49,13 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "no $(CHROMIUM): browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 
-# The fuzz tests with many more examples than the normal suite runs (FUZZ_EXAMPLES=N to change).
+# The fuzz tests with many more examples than the normal suite runs: 2,000 story files and
+# folders, 500 query strings for every page and admin list (each example is 15 requests).
 FUZZ_EXAMPLES ?= 2000
+FUZZ_REQUEST_EXAMPLES ?= 500
 fuzz: install
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz_storyfile.py tests/test_fuzz_requests.py --hypothesis-show-statistics
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_REQUEST_EXAMPLES=$(FUZZ_REQUEST_EXAMPLES) \
+	  $(PY) -m pytest tests/test_fuzz_storyfile.py tests/test_fuzz_requests.py --hypothesis-show-statistics
 
 # Rebuild the demo fixture after changing the seed story folder or the text pipeline.
 fixture: install

@@ -21,7 +21,7 @@ from newsdiff.models import Article, Passage, Story
 from .conftest import SEED_STORY
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("FUZZ_REQUEST_EXAMPLES", "30"))
 SLUG = "biden-putin-2021-12-07"
 NAMES = ["outlet", "outlets", "voice", "voices", "min_score", "status", "q", "columns", "band", "story",
          "stale", "relation", "o", "p", "page", "e", "all", "story__id__exact", "x"]
