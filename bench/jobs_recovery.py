@@ -32,20 +32,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from align import perturb  # bench/align.py: the same perturbed copies
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "stories" / "biden-putin-2021-12-07"
 PY = str(ROOT / ".venv" / "bin" / "python")
-SWAPS = {"said": "stated", "talks": "discussions", "warned": "cautioned", "Tuesday": "Tues.", "would": "will"}
-
-
-def perturb(text: str, rng: random.Random) -> str:
-    """Drop one word in ten, swap some (as bench/align.py does)."""
-    out = []
-    for word in text.split(" "):
-        if rng.random() < 0.1 and len(word) > 3:
-            continue
-        out.append(SWAPS.get(word, word) if rng.random() < 0.5 else word)
-    return " ".join(out)
 
 
 def make_story(folder: Path, copies: int, slug: str = "") -> Path:

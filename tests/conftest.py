@@ -48,6 +48,14 @@ default = true
 
 
 @pytest.fixture
+def seed_story(db):
+    """The seed story ingested (not aligned) into the test database."""
+    from newsdiff.ingest import ingest_story
+
+    return ingest_story(SEED_STORY).story
+
+
+@pytest.fixture
 def make_story(tmp_path):
     """Write a small story folder: make_story({"a.txt": "text"}, toml=...)."""
 

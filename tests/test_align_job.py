@@ -4,7 +4,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from newsdiff import jobs
-from newsdiff.ingest import ingest_story
 from newsdiff.jobs import JobAlreadyActive, run_alignment, start_alignment
 from newsdiff.models import AlignedPair, AlignmentJob, Exchange, Passage, Story
 
@@ -15,9 +14,8 @@ SLUG = "biden-putin-2021-12-07"
 
 
 @pytest.fixture
-def story():
-    ingest_story(SEED_STORY)
-    return Story.objects.get(slug=SLUG)
+def story(seed_story):
+    return seed_story
 
 
 def align(story, **kwargs):

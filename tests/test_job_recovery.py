@@ -23,9 +23,8 @@ SLUG = "biden-putin-2021-12-07"
 
 
 @pytest.fixture
-def story():
-    ingest_story(SEED_STORY)
-    return Story.objects.get(slug=SLUG)
+def story(seed_story):
+    return seed_story
 
 
 def pairs_of(story):
