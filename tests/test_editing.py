@@ -77,6 +77,16 @@ def test_make_editor_refuses_a_missing_or_weak_password(monkeypatch, django_user
     assert not django_user_model.objects.filter(username="x").exists()
 
 
+@pytest.mark.parametrize("username, message", [("b" * 300, "at most 150 characters"), ("bad name!", "valid username")])
+def test_make_editor_refuses_a_username_the_accounts_cannot_hold(monkeypatch, django_user_model, username, message):
+    from django.core.management import CommandError
+
+    monkeypatch.setenv("NEWSDIFF_EDITOR_PASSWORD", "a-Long-pass-phrase-9")
+    with pytest.raises(CommandError, match=message):
+        call_command("make_editor", username, "--noinput")
+    assert not django_user_model.objects.exists()
+
+
 # Admin actions and list edits on pairs ------------------------------------------------------------
 
 

@@ -29,6 +29,10 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, email=email)
+            try:  # the username's own rules (length, characters), as the admin's user form checks them
+                user.clean_fields(exclude=["password"])
+            except ValidationError as e:
+                raise CommandError("; ".join(f"{field}: {' '.join(m)}" for field, m in e.message_dict.items())) from None
             password = self._password(user, interactive)
             user.set_password(password)
         user.is_staff = True
