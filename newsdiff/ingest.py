@@ -36,6 +36,9 @@ class IngestError(ValueError):
     """An article file that cannot be stored; the message names the problem."""
 
 
+UNKNOWN_OUTLET = "Unknown"
+
+
 @dataclass(frozen=True)
 class PreparedArticle:
     spec: ArticleSpec
@@ -47,7 +50,7 @@ class PreparedArticle:
 
     @property
     def outlet(self) -> str:
-        return self.spec.outlet or self.clean.outlet or "Unknown"
+        return self.spec.outlet or self.clean.outlet or UNKNOWN_OUTLET
 
     @property
     def published(self):
@@ -331,6 +334,11 @@ def ingest_story(path: Path | str, *, max_bytes: int | None = None, merge: bool 
     roster = roster_for(story)  # story-wide: built once, not per article
     for item in prepared:
         report.results.append(item if isinstance(item, ArticleResult) else store_article(story, item, roster))
+    unknown = [p.spec.source for p in prepared if isinstance(p, PreparedArticle) and p.outlet == UNKNOWN_OUTLET]
+    if unknown and len(unknown) == len(spec.articles):
+        report.warnings.append(
+            f"no article names its outlet, so every one is {UNKNOWN_OUTLET!r}: give each [[articles]] an "
+            f'outlet = "..." in story.toml, or start each file with a "Source: Outlet name" line')
     _encode_new_passages(report)
     return report
 
