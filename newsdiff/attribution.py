@@ -30,7 +30,7 @@ def attribute_article(article: Article, roster: Roster | None = None) -> int:
     roster = roster or roster_for(story)
     voices = {v.slug: v for v in story.voices.all()}
     speakers = {s.name: s for s in story.speakers.all()}
-    passages = list(article.passages.filter(retired_at__isnull=True).order_by("position"))
+    passages = list(article.passages.live().order_by("position"))
     results = attribute([PassageText(p.text, p.paragraph, p.kind) for p in passages], roster)
     changed = []
     with transaction.atomic():

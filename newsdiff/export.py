@@ -35,7 +35,7 @@ def story_export(story: Story) -> dict:
     slug_of = {v.pk: v.slug for v in voices}
     articles = list(Article.objects.filter(story=story).select_related("outlet").order_by("source"))
     passages = list(
-        Passage.objects.filter(article__story=story)
+        Passage.objects.of_story(story)
         .select_related("speaker")
         .order_by("article__source", "position")
     )

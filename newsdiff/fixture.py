@@ -41,7 +41,7 @@ def story_fixture(path, tags_path=None) -> str:
             *Voice.objects.filter(story=story).order_by("position"),
             *Speaker.objects.filter(story=story).order_by("name"),
             *Article.objects.filter(story=story).order_by("source"),
-            *Passage.objects.filter(article__story=story).order_by("article__source", "position"),
+            *Passage.objects.of_story(story).order_by("article__source", "position"),
             *tagged,
         ]
         data = json.loads(
@@ -68,7 +68,7 @@ def _ingest_fresh(path) -> str:
 
 
 def _find(story: Story, ref: PassageRef) -> Passage:
-    found = list(Passage.objects.filter(article__story=story, article__source=ref.file, text__contains=ref.says))
+    found = list(Passage.objects.of_story(story).live().filter(article__source=ref.file, text__contains=ref.says))
     if len(found) != 1:
         raise FixtureError(f"{ref.file}: {len(found)} passages say {ref.says!r} (need exactly one)")
     return found[0]

@@ -174,7 +174,7 @@ def sync_story(spec: StorySpec) -> tuple[Story, list[str]]:
 
 
 def _same_passages(article: Article, segments: tuple[Segment, ...]) -> bool:
-    stored = list(article.passages.filter(retired_at__isnull=True).values_list("start", "end", "paragraph", "kind"))
+    stored = list(article.passages.live().values_list("start", "end", "paragraph", "kind"))
     return stored == [(s.start, s.end, s.paragraph, PASSAGE_KINDS[s.kind]) for s in segments]
 
 
@@ -241,8 +241,8 @@ def reconcile_passages(article: Article, segments: tuple[Segment, ...], default_
     and its tagged pairs, which are flagged stale. A new sentence that is word for word a
     retired passage's brings that passage back (counted as kept); any other is added.
     """
-    live = list(article.passages.filter(retired_at__isnull=True).order_by("position"))
-    retired = list(article.passages.filter(retired_at__isnull=False).order_by("position"))
+    live = list(article.passages.live().order_by("position"))
+    retired = list(article.passages.retired().order_by("position"))
     match = reconcile([p.text for p in live], [s.text for s in segments])
     highest = max((p.position for p in live + retired), default=-1)  # before any row changes list
     kept = {n: live[o] for n, o in match.matched.items()}  # new index -> the passage that keeps it
@@ -369,7 +369,7 @@ def _encode_new_passages(report: IngestReport) -> None:
     if not changed:
         return
     try:
-        encode_missing(Passage.objects.filter(article_id__in=changed, retired_at__isnull=True)
+        encode_missing(Passage.objects.live().filter(article_id__in=changed)
                        .values_list("text", flat=True))
     except EncoderUnavailable as e:
         report.warnings.append(f"passages not encoded: {e}")

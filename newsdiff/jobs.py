@@ -261,7 +261,7 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
     with _phase(timings, "load", job.pk):
         options = story_options(story, job.parameters.get("threshold"))
         passages = list(
-            Passage.objects.filter(article__story=story, retired_at__isnull=True)
+            Passage.objects.of_story(story).live()
             .select_related("voice")
             .order_by("article_id", "position")
         )

@@ -222,7 +222,19 @@ class Exchange(models.Model):
         return self.edited_at is not None
 
 
-class PassageManager(models.Manager):
+class PassageQuerySet(models.QuerySet):
+    def of_story(self, story):
+        return self.filter(article__story=story)
+
+    def live(self):
+        """Passages whose sentence is in the article's current text (not retired by a re-ingest)."""
+        return self.filter(retired_at__isnull=True)
+
+    def retired(self):
+        return self.filter(retired_at__isnull=False)
+
+
+class PassageManager(models.Manager.from_queryset(PassageQuerySet)):
     def get_by_natural_key(self, story_slug, source, position):
         return self.get(article__story__slug=story_slug, article__source=source, position=position)
 

@@ -76,7 +76,7 @@ def story_articles(story: Story, legend: list[dict]) -> list[Article]:
 
 
 def _passages(story: Story, filters: Filters, legend: list[dict]):
-    query = Passage.objects.filter(article__story=story, retired_at__isnull=True)
+    query = Passage.objects.of_story(story).live()
     if filters.outlets:
         query = query.filter(article__outlet_id__in=filters.outlets)
     if filters.voices:
@@ -224,8 +224,7 @@ class Coverage:
 
 def coverage(story: Story, filters: Filters, articles: list[Article]) -> Coverage:
     """Exchanges by outlets (passage counts; an empty cell is an omission) and which outlets carried each claim."""
-    passages = {p.pk: p for p in Passage.objects.filter(article__story=story, kind=Passage.Kind.SENTENCE,
-                                                        retired_at__isnull=True)
+    passages = {p.pk: p for p in Passage.objects.of_story(story).live().filter(kind=Passage.Kind.SENTENCE)
                 .only("pk", "article_id", "position", "text", "exchange_id", "voice_id")}
     counts = Counter((p.exchange_id, p.article_id) for p in passages.values())
     exchanges = list(Exchange.objects.filter(story=story).order_by("is_other", "position", "pk"))

@@ -19,7 +19,7 @@ def voice_legend(story: Story) -> list[dict]:
 def voice_bars(story: Story, legend: list[dict]) -> dict[int, list[dict]]:
     """Per article id, its share of words in each voice that speaks in it, in column order."""
     slug_of = {v["pk"]: v["slug"] for v in legend}
-    words = (Passage.objects.filter(article__story=story, retired_at__isnull=True)
+    words = (Passage.objects.of_story(story).live()
              .values_list("article_id", "voice_id", "text"))
     shares = voice_shares([(a, slug_of.get(v), t) for a, v, t in words], [v["slug"] for v in legend])
     return {

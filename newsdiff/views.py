@@ -130,7 +130,7 @@ def article_detail(request, slug, article_id):
     article = get_object_or_404(Article.objects.select_related("story", "outlet"), pk=article_id, story__slug=slug)
     legend = voice_legend(article.story)
     colour_of = {v["pk"]: v["colour"] for v in legend}
-    passages = article.passages.filter(retired_at__isnull=True).select_related("voice", "speaker").order_by("position")
+    passages = article.passages.live().select_related("voice", "speaker").order_by("position")
     paragraphs: dict[int, list] = {}
     for p in passages:
         p.colour = colour_of.get(p.voice_id, "voice-default")

@@ -121,7 +121,7 @@ def count_encoded(monkeypatch):
 def test_ingest_stores_one_encoding_per_distinct_passage_text(make_story, count_encoded):
     report = ingest_story(make_story({"a.txt": ARTICLE}))
     texts = set(Passage.objects.values_list("text", flat=True))
-    assert report.warnings == []
+    assert not [w for w in report.warnings if "not encoded" in w]
     assert Encoding.objects.count() == len(texts) == len(count_encoded) > 0
     row = Encoding.objects.get(text_sha256=encodings.text_key("The two ministers met in Geneva on Tuesday."))
     assert (row.model, row.dim) == (encoder.ENCODING_ID, encoder.DIM)
