@@ -107,11 +107,20 @@ def test_a_sentence_without_topic_words_follows_the_sentences_around_it_in_its_a
 
 
 def test_one_smoothing_in_the_ensemble_is_the_single_similarity_with_those_weights():
-    its = items()
+    # On items() alone every weighting gives the same two groups, so the equality could not fail; here an aside
+    # without topic words joins the quota row only when the article window counts (as in the test above).
+    its = [Item(i.id, i.article, i.text, position=i.position + (10 if i.article == 0 and "quota" not in i.text else 0))
+           for i in items()]
+    its += [Item(77, 0, "Nobody in the room expected that to change soon.", position=2),
+            Item(78, 0, "Officials said the fishing quota review would follow in May.", position=3)]
     pairs = score_pairs(its, Options())
-    single = GroupOptions(min_size=2, w_window=0.5, w_paragraph=0.25, smoothings=())
-    ensemble = GroupOptions(min_size=2, smoothings=((0.5, 0.25),))
-    assert group_exchanges(its, pairs, Options(), single) == group_exchanges(its, pairs, Options(), ensemble)
+    results = {}
+    for weights in ((0.5, 0.25), (0.0, 0.0)):
+        single = GroupOptions(min_size=2, w_window=weights[0], w_paragraph=weights[1], smoothings=())
+        ensemble = GroupOptions(min_size=2, smoothings=(weights,))
+        results[weights] = group_exchanges(its, pairs, Options(), single)
+        assert results[weights] == group_exchanges(its, pairs, Options(), ensemble)
+    assert results[(0.5, 0.25)] != results[(0.0, 0.0)]  # the weights reach the result
 
 
 def test_titles_are_short_phrases_as_written_from_the_groups_passages():
