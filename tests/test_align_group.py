@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 
 from newsdiff.align.group import GroupOptions, group_exchanges
@@ -34,9 +39,18 @@ def test_every_passage_lands_in_exactly_one_group_and_topics_separate():
 
 
 def test_grouping_is_deterministic():
+    # Two calls in one process share its string hashes, so they would agree even if the result hung on set or
+    # dict order; run it in processes with different hash seeds and compare with this process's own result.
     its = items()
-    pairs = score_pairs(its, Options())
-    assert group_exchanges(its, pairs) == group_exchanges(list(its), list(pairs))
+    # min_size=2: with the default size these eight items all go to "Other", which any grouping agrees on.
+    here = repr(group_exchanges(its, score_pairs(its, Options()), Options(), GroupOptions(min_size=2)))
+    assert "is_other=False" in here
+    script = ("from tests.test_align_group import items, group_exchanges, score_pairs, Options, GroupOptions; its = "
+              "items(); print(repr(group_exchanges(its, score_pairs(its, Options()), Options(), GroupOptions(min_size=2))))")
+    for seed in ("1", "2"):
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}, cwd=Path(__file__).parent.parent)
+        assert run.stdout.strip() == here
 
 
 def test_a_passage_like_no_other_goes_to_other():
@@ -93,11 +107,20 @@ def test_a_sentence_without_topic_words_follows_the_sentences_around_it_in_its_a
 
 
 def test_one_smoothing_in_the_ensemble_is_the_single_similarity_with_those_weights():
-    its = items()
+    # On items() alone every weighting gives the same two groups, so the equality could not fail; here an aside
+    # without topic words joins the quota row only when the article window counts (as in the test above).
+    its = [Item(i.id, i.article, i.text, position=i.position + (10 if i.article == 0 and "quota" not in i.text else 0))
+           for i in items()]
+    its += [Item(77, 0, "Nobody in the room expected that to change soon.", position=2),
+            Item(78, 0, "Officials said the fishing quota review would follow in May.", position=3)]
     pairs = score_pairs(its, Options())
-    single = GroupOptions(min_size=2, w_window=0.5, w_paragraph=0.25, smoothings=())
-    ensemble = GroupOptions(min_size=2, smoothings=((0.5, 0.25),))
-    assert group_exchanges(its, pairs, Options(), single) == group_exchanges(its, pairs, Options(), ensemble)
+    results = {}
+    for weights in ((0.5, 0.25), (0.0, 0.0)):
+        single = GroupOptions(min_size=2, w_window=weights[0], w_paragraph=weights[1], smoothings=())
+        ensemble = GroupOptions(min_size=2, smoothings=(weights,))
+        results[weights] = group_exchanges(its, pairs, Options(), single)
+        assert results[weights] == group_exchanges(its, pairs, Options(), ensemble)
+    assert results[(0.5, 0.25)] != results[(0.0, 0.0)]  # the weights reach the result
 
 
 def test_titles_are_short_phrases_as_written_from_the_groups_passages():
