@@ -271,6 +271,7 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
             for p in passages
         ]
         sentences = [i for i in items if i.kind == "sentence"]
+        sentence_passages = [p for p in passages if p.kind == "sentence"]  # the rows of the semantic space
         n_articles = len({i.article for i in sentences})
         AlignmentJob.objects.filter(pk=job.pk).update(progress_total=n_articles)
 
@@ -280,7 +281,7 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
             progress(done, total)
 
     with _phase(timings, "encode", job.pk):
-        space = _semantic_space([p for p in passages if p.kind == "sentence"], options)
+        space = _semantic_space(sentence_passages, options)
     with _phase(timings, "score", job.pk):
         pairs = score_pairs(sentences, options, progress=report, semantic=space)
     with _phase(timings, "relations", job.pk):
@@ -288,9 +289,8 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         relations = {(p.a, p.b): relation_of(text[p.a], text[p.b], options.aliases) for p in pairs}
     with _phase(timings, "group", job.pk):
         paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages}
-        sentence_ids = [p.pk for p in passages if p.kind == "sentence"]  # the rows of space.sentences
         groups = group_exchanges(items, pairs, options, GroupOptions(), paragraphs, prepare(items, options),
-                                 vectors=dict(zip(sentence_ids, space.sentences)))
+                                 vectors={p.pk: v for p, v in zip(sentence_passages, space.sentences)})
     with _phase(timings, "write", job.pk):
         with transaction.atomic():
             counts = _write_pairs(story, pairs, relations)

@@ -136,7 +136,7 @@ def _text(value, where: str, problems: list[str], limit: int, required: bool = F
 
 def _url(value, where: str, problems: list[str]) -> str:
     url = _text(value, where, problems, LIMITS["url"]) or ""
-    if url and not url.lower().startswith(URL_SCHEMES) or url and any(c.isspace() for c in url):
+    if url and (not url.lower().startswith(URL_SCHEMES) or any(c.isspace() for c in url)):
         problems.append(f"{where}: {url[:60]!r} is not an http or https address")
         return ""
     return url

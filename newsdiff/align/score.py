@@ -111,21 +111,19 @@ class Prepared:
     idf: dict[str, float]
     matrix: np.ndarray  # rows: l2-normalised tf-idf vectors
     vocabulary: dict[str, int]
-    surface: dict[str, str]  # term -> the word it most often stands for
 
 
 def prepare(items: list[Item], options: Options) -> Prepared:
     norm = Normaliser(options.aliases)
     actors = {w for phrase in options.actor_words for w in norm.words(phrase)}
-    terms, surface_counts = [], defaultdict(Counter)
+    terms = []
     for item in items:
         kept = []
-        for word, stem in norm.tokens(item.text):
+        for _, stem in norm.tokens(item.text):
             if stem in actors or not is_content(stem):
                 continue
             term = stem if stem[0].isdigit() or not options.prefix else stem[: options.prefix]
             kept.append(term)
-            surface_counts[term][word] += 1
         terms.append(kept)
     n = max(len(items), 1)
     df = Counter(t for ts in terms for t in set(ts))
@@ -138,8 +136,7 @@ def prepare(items: list[Item], options: Options) -> Prepared:
                 matrix[row, vocabulary[t]] += idf[t]
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix /= np.where(norms > 0, norms, 1)
-    surface = {t: c.most_common(1)[0][0] for t, c in surface_counts.items()}
-    return Prepared(items, terms, idf, matrix, vocabulary, surface)
+    return Prepared(items, terms, idf, matrix, vocabulary)
 
 
 def score_pairs(items: list[Item], options: Options = Options(), prepared: Prepared | None = None,
@@ -205,7 +202,7 @@ def _base_scores(prepared: Prepared, options: Options, progress, semantic: Seman
     voices = np.array([i.voice for i in items])
     official = np.array([bool(i.voice) and not i.default_voice for i in items])
     order = np.unique(articles)
-    near = _semantic_candidates(semantic, articles, options.semantic_candidates) if semantic else None
+    near = _semantic_candidates(semantic, articles, options.semantic_candidates) if semantic is not None else None
     out: dict[tuple[int, int], Evidence] = {}
     for done, article in enumerate(order):
         rows = np.flatnonzero(articles == article)
