@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from .models import Article, Passage, Story
+from .outlets import colour_classes, monograms
 
 PALETTE_SIZE = 6  # colour classes voice-c0 .. voice-c5 in newsdiff.css
 
@@ -69,6 +70,52 @@ class Legend:
 
 
 @dataclass(frozen=True)
+class LegendOutlet:
+    """One outlet as the pages show it: a colour class and a monogram, its full name beside them."""
+
+    pk: int | None
+    name: str
+    monogram: str
+    colour: str
+
+
+NO_OUTLET = LegendOutlet(None, "", "?", "outlet-none")
+
+
+class OutletLegend:
+    """The outlets of a story's articles, by name, each with a stable colour class and a distinct monogram.
+
+    Iterates as `LegendOutlet`s; `of(outlet_id)` finds one.
+    """
+
+    def __init__(self, outlets: Iterable[tuple[int, str]]):
+        named = dict(outlets)  # id -> name
+        marks = monograms(list(named.values()))
+        colours = colour_classes(list(named.values()))
+        self.outlets = sorted((LegendOutlet(pk, name, marks[name], colours[name]) for pk, name in named.items()),
+                              key=lambda o: o.name.casefold())
+        self._by_pk = {o.pk: o for o in self.outlets}
+
+    @classmethod
+    def of_articles(cls, articles: Iterable[Article]) -> OutletLegend:
+        """From articles whose outlet is loaded (no query)."""
+        return cls((a.outlet_id, a.outlet.name) for a in articles)
+
+    def __iter__(self) -> Iterator[LegendOutlet]:
+        return iter(self.outlets)
+
+    def __len__(self) -> int:
+        return len(self.outlets)
+
+    def of(self, outlet_id: int | None) -> LegendOutlet:
+        return self._by_pk.get(outlet_id, NO_OUTLET)
+
+    def choices(self) -> list[tuple[int, str]]:
+        """(outlet id, name) pairs for a form's outlet filter."""
+        return [(o.pk, o.name) for o in self.outlets]
+
+
+@dataclass(frozen=True)
 class VoiceShare:
     """One voice's part of an article's words."""
 
@@ -111,8 +158,3 @@ def story_articles(story: Story, legend: Legend) -> list[Article]:
     for article in articles:
         article.voice_bar = bars.get(article.pk, [])
     return articles
-
-
-def outlet_choices(articles: Iterable[Article]) -> list[tuple[int, str]]:
-    """(outlet id, name) pairs of the articles' outlets, by name, for a form's outlet filter."""
-    return sorted({(a.outlet_id, a.outlet.name) for a in articles}, key=lambda o: o[1].casefold())
