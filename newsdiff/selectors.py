@@ -17,13 +17,19 @@ def voice_legend(story: Story) -> list[dict]:
 
 
 def voice_bars(story: Story, legend: list[dict]) -> dict[int, list[dict]]:
-    """Per article id, its share of words in each voice that speaks in it, in column order."""
+    """Per article id, its share of words in each voice that speaks in it, in column order, with each
+    segment's offset in the stacked bar."""
     slug_of = {v["pk"]: v["slug"] for v in legend}
     words = (Passage.objects.of_story(story).live()
              .values_list("article_id", "voice_id", "text"))
     shares = voice_shares([(a, slug_of.get(v), t) for a, v, t in words], [v["slug"] for v in legend])
-    return {
-        article_id: [{**v, "share": share[v["slug"]], "percent": round(100 * share[v["slug"]])}
-                     for v in legend if share.get(v["slug"])]
-        for article_id, share in shares.items()
-    }
+    bars = {}
+    for article_id, share in shares.items():
+        bar, offset = [], 0.0
+        for v in legend:
+            if share.get(v["slug"]):
+                # offset: where the voice's segment starts in the stacked bar (the shares before it)
+                bar.append({**v, "share": share[v["slug"]], "offset": offset, "percent": round(100 * share[v["slug"]])})
+                offset += share[v["slug"]]
+        bars[article_id] = bar
+    return bars
