@@ -121,6 +121,7 @@ class VoiceShare:
 
     voice: LegendVoice
     share: float  # 0..1
+    offset: float = 0.0  # where its segment starts in the article's stacked bar (the shares before it)
 
     @property
     def percent(self) -> int:
@@ -140,11 +141,19 @@ def voice_shares(passages: Iterable[tuple[int, str | None, str]], voice_slugs: l
 
 
 def voice_bars(story: Story, legend: Legend) -> dict[int, list[VoiceShare]]:
-    """Per article id, its share of words in each voice that speaks in it, in column order (1 query)."""
+    """Per article id, its share of words in each voice that speaks in it, in column order, each with
+    its segment's offset in the stacked bar (1 query)."""
     words = Passage.objects.of_story(story).live().values_list("article_id", "voice_id", "text")
     shares = voice_shares([(a, legend.of(v).slug or None, t) for a, v, t in words], legend.slugs)
-    return {article_id: [VoiceShare(v, share[v.slug]) for v in legend if share.get(v.slug)]
-            for article_id, share in shares.items()}
+    bars = {}
+    for article_id, share in shares.items():
+        bar, offset = [], 0.0
+        for v in legend:
+            if share.get(v.slug):
+                bar.append(VoiceShare(v, share[v.slug], offset))
+                offset += share[v.slug]
+        bars[article_id] = bar
+    return bars
 
 
 def story_articles(story: Story, legend: Legend) -> list[Article]:
