@@ -45,11 +45,11 @@ def test_story_page_works_under_the_csp_drilldown_and_filter_swaps_included(watc
     assert drawer.locator(".diff ins").count() >= 1
     page.keyboard.press("Escape")
     # htmx swap 2: a filter change replaces the grid and the URL
-    badges = page.locator("#grid .outlet-badge")
+    badges = page.locator("#grid .outlet-badge .name")
     kept = sorted(set(badges.all_inner_texts()))[0]
     page.get_by_role("checkbox", name=kept, exact=True).check()
     expect(page).to_have_url(re.compile(r"[?&]outlet=\d+"))
-    page.wait_for_function("() => new Set([...document.querySelectorAll('#grid .outlet-badge')]"
+    page.wait_for_function("() => new Set([...document.querySelectorAll('#grid .outlet-badge .name')]"
                            ".map(b => b.textContent)).size === 1")
     # The voice bars (SVG) and the coverage shades (classes) render without inline style
     assert page.locator(".share-bar rect").count() >= 5
