@@ -233,15 +233,14 @@ class PassageQuerySet(models.QuerySet):
     def retired(self):
         return self.filter(retired_at__isnull=False)
 
-    def matching(self, filters, search: bool = True):
-        """The passages a researcher's `filters.Filters` keep: its outlets, voices (slugs) and,
-        unless `search` is false, its search words."""
+    def matching(self, filters):
+        """The passages a researcher's `filters.Filters` keep: its outlets, voices (slugs) and search words."""
         query = self
         if filters.outlets:
             query = query.filter(article__outlet_id__in=filters.outlets)
         if filters.voices:
             query = query.filter(voice__slug__in=filters.voices)
-        if search and filters.q:
+        if filters.q:
             query = query.filter(text__icontains=filters.q)
         return query
 
@@ -331,17 +330,16 @@ class AlignedPairQuerySet(models.QuerySet):
         """The pairs a researcher's `filters.Filters` keep, on every page alike.
 
         Their status (rejected pairs only when asked) and minimum score; both passages live (a retired
-        passage is in no grid) and both of the chosen outlets and voices; the search words in at least
-        one of the two (a search finds passages; what they were aligned to stays in view).
+        passage is in no grid); and at least one of the two kept by the passage filters
+        (`Passage.matching`: outlets, voices, search). A passage the filters keep thus stays linked to
+        every outlet's wording of its claim: picking one outlet shows that outlet's claims, not none.
         """
         query = self.filter(status__in=filters.statuses, a__retired_at__isnull=True, b__retired_at__isnull=True)
         if filters.min_score is not None:
             query = query.filter(score__gte=filters.min_score)
-        if filters.outlets or filters.voices:
-            kept = Passage.objects.matching(filters, search=False).values("pk")
-            query = query.filter(a__in=kept, b__in=kept)
-        if filters.q:
-            query = query.filter(Q(a__text__icontains=filters.q) | Q(b__text__icontains=filters.q))
+        if filters.narrows_passages:
+            kept = Passage.objects.matching(filters).values("pk")
+            query = query.filter(Q(a__in=kept) | Q(b__in=kept))
         return query
 
     def touching(self, passage):

@@ -38,6 +38,22 @@ def story_detail(request, slug):
 
 
 @require_GET
+@vary_on_headers("HX-Request")
+def story_exchange(request, slug, exchange):
+    """One exchange of the story page with its folded wordings filled in: htmx swaps it in when a fold
+    opens; without JavaScript the story page shows it so (`?open=`)."""
+    story = get_object_or_404(Story, slug=slug)
+    if not request.htmx:
+        query = request.GET.copy()
+        query["open"] = exchange
+        return redirect(f"{reverse('newsdiff:story', args=[slug])}?{query.urlencode()}#x{exchange}")
+    context = pages.exchange_block(story, exchange, request.GET)
+    if context is None:
+        raise Http404("no such exchange under these filters")
+    return render(request, "newsdiff/story_detail.html#block", context)
+
+
+@require_GET
 def story_job(request, slug):
     """The story's alignment state, which the story page polls while a job is queued or running.
 
@@ -89,6 +105,23 @@ def tag_pair(request, slug, pair_id):
 def story_coverage(request, slug):
     story = get_object_or_404(Story, slug=slug)
     return render(request, "newsdiff/coverage.html", pages.coverage_page(story, request.GET))
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def coverage_cell(request, slug, exchange, article_id):
+    """The passages one coverage cell counts (`exchange` is an exchange id, or "none" for ungrouped ones)."""
+    story = get_object_or_404(Story, slug=slug)
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id, story=story)
+    if exchange != "none" and not exchange.isdigit():
+        raise Http404("an exchange is its id, or none")
+    context = pages.coverage_cell_page(story, article, None if exchange == "none" else int(exchange), request.GET)
+    return render(request, _fragment(request, "newsdiff/coverage_cell.html", "passages"), context)
+
+
+@require_GET
+def how_to_read(request):
+    return render(request, "newsdiff/how_to_read.html")
 
 
 @require_GET

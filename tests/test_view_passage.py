@@ -61,14 +61,18 @@ def counterpart_outlets(client, passage, query=""):
     return {f"Outlet {n:02d}" for n in range(6) if f"Outlet {n:02d}" in listed}
 
 
-def test_the_drilldown_keeps_the_counterparts_the_story_pages_filters_keep(client, story):
+def test_the_drilldown_keeps_the_pairs_the_story_pages_filters_keep(client, story):
+    # A pair is shown when at least one of its passages is kept by the filters (AlignedPair.objects.shown),
+    # as on the story page: a kept passage shows every outlet's wording; one the filters leave out shows
+    # only its counterparts that they keep.
     # Claim 1 ("binding guarantees", voice west) is worded alike by all three outlets: 00-01 and 01-02 paired.
     middle = Passage.objects.get(article__source="001.txt", position=1)
     assert counterpart_outlets(client, middle) == {"Outlet 00", "Outlet 02"}
-    assert counterpart_outlets(client, middle, f"?outlet={outlet_pk(0)}&outlet={outlet_pk(1)}") == {"Outlet 00"}
-    assert counterpart_outlets(client, middle, "?voice=east") == set()  # the passage's own voice is filtered out
+    assert counterpart_outlets(client, middle, f"?outlet={outlet_pk(1)}") == {"Outlet 00", "Outlet 02"}
+    assert counterpart_outlets(client, middle, f"?outlet={outlet_pk(0)}") == {"Outlet 00"}
+    assert counterpart_outlets(client, middle, "?voice=east") == set()  # no side of its pairs is voiced east
     Passage.objects.filter(article__source="002.txt", position=1).update(voice=story.voices.get(slug="east"))
-    assert counterpart_outlets(client, middle, "?voice=west") == {"Outlet 00"}  # 02's wording now voiced east
+    assert counterpart_outlets(client, middle, "?voice=east") == {"Outlet 02"}
     assert counterpart_outlets(client, middle, "?q=binding") == {"Outlet 00", "Outlet 02"}
     assert counterpart_outlets(client, middle, "?q=hours") == set()  # neither side has the words
 
