@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from newsdiff.models import AlignedPair
 
-from .test_story_page import best_linked_passage, story_url
+from .test_story_page import story_url, widest_claim_passage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a long browser-test passphrase"
@@ -40,10 +40,10 @@ def test_an_editor_confirms_and_rejects_pairs_in_place_and_the_decisions_stay(pa
     expect(page).to_have_url(story_url(live_server, seed_story))
     expect(page.locator("header.site .account")).to_contain_text("ed")
 
-    passage = best_linked_passage(seed_story)
+    passage = widest_claim_passage(page)
     untagged = list(AlignedPair.objects.filter(Q(a=passage) | Q(b=passage), tagged_at=None).order_by("-score"))
     to_confirm, to_reject = untagged[0], untagged[1]
-    link = page.locator(f"a.passage-link[data-passage='{passage.pk}']")
+    link = page.locator(f"tr.claim-row a.passage-link[data-passage='{passage.pk}']")
     link.click()
     page.locator(f"#pair-{to_confirm.pk}").get_by_role("button", name="Confirm").click()
     expect(page.locator(f"#pair-{to_confirm.pk}.status-confirmed")).to_contain_text("tagged by ed")
@@ -51,8 +51,8 @@ def test_an_editor_confirms_and_rejects_pairs_in_place_and_the_decisions_stay(pa
     expect(page.locator(f"#pair-{to_reject.pk}.status-rejected")).to_be_visible()
     screenshot(page, "-tagged")
 
-    page.reload()
-    page.locator(f"a.passage-link[data-passage='{passage.pk}']").click()
+    page.goto(story_url(live_server, seed_story))
+    page.locator(f"tr.claim-row a.passage-link[data-passage='{passage.pk}']").click()
     expect(page.locator(f"#drilldown #pair-{to_confirm.pk}.status-confirmed")).to_be_visible()
     expect(page.locator(f"#drilldown #pair-{to_reject.pk}")).to_have_count(0)  # rejected: hidden by default
     page.locator("select[name=status]").select_option("all")
