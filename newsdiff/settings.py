@@ -129,6 +129,8 @@ NEWSDIFF_JOB_HEARTBEAT_LIMIT = int(os.environ.get("NEWSDIFF_JOB_HEARTBEAT_LIMIT"
 
 # Ingest refuses article files larger than this (bytes).
 NEWSDIFF_MAX_ARTICLE_BYTES = int(os.environ.get("NEWSDIFF_MAX_ARTICLE_BYTES", 2 * 1024 * 1024))
+# add_article: seconds to wait for a page, in all (a slow server is refused, never waited on).
+NEWSDIFF_FETCH_TIMEOUT = float(os.environ.get("NEWSDIFF_FETCH_TIMEOUT", 15))
 
 LOGGING = {
     "version": 1,
