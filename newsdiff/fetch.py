@@ -115,7 +115,7 @@ class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
     def __init__(self, limit: int):
         super().__init__()
         self.max_redirections = limit
-        self.max_repeats = min(self.max_repeats, limit)
+        self.max_repeats = limit  # a loop is too many redirects too, said as such (see below)
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if not newurl.lower().startswith(("http://", "https://")):
