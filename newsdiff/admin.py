@@ -242,7 +242,7 @@ class ArticleAdmin(NewsdiffAdmin):
     list_select_related = ["outlet", "story"]
     search_fields = ["title", "source"]
     # Ingest owns the article; an editor changes only its passages' voices and speakers (the inline).
-    fields = ["story", "outlet", "source", "title", "url", "published", "encoding", "content_hash", "body",
+    fields = ["story", "outlet", "source", "title", "author", "url", "published", "encoding", "content_hash", "body",
               "raw_text"]
     readonly_fields = fields
     inlines = [PassageInline]
