@@ -207,7 +207,9 @@ def load_story(path: Path | str) -> StorySpec:
     return parse_story(data, file)
 
 
-def parse_story(data: dict, file: Path) -> StorySpec:
+def parse_story(data: dict, file: Path, *, folder_articles: bool = True) -> StorySpec:
+    """Check a story file's data. `folder_articles=False` is for a story made without a folder
+    (in the admin): without [[articles]] it has none, rather than the folder's files."""
     problems: list[str] = []
     warnings = [f"unknown key {k!r} ignored" for k in sorted(set(data) - KNOWN_STORY_KEYS)]
 
@@ -279,7 +281,9 @@ def parse_story(data: dict, file: Path) -> StorySpec:
     folder = file.parent
     articles = []
     raw_articles = data.get("articles")
-    if raw_articles is None:
+    if raw_articles is None and not folder_articles:
+        pass
+    elif raw_articles is None:
         files = sorted(p for p in folder.iterdir()
                        if p.suffix.lower() in ARTICLE_SUFFIXES and (p.is_file() or p.is_symlink()))
         if not files:
