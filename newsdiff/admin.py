@@ -201,8 +201,10 @@ class StoryAdmin(NewsdiffAdmin):
             for warning in warnings:
                 self.message_user(request, f"warning: {warning}", messages.WARNING)
             if job is not None:
-                self.message_user(request, f"alignment job {job.pk} {job.status}: the story page shows its progress",
-                                  messages.INFO)
+                job.refresh_from_db()  # an inline backend has run it already
+                shown = "" if job.status == AlignmentJob.Status.SUCCEEDED else ": the story page shows its progress"
+                level = messages.ERROR if job.status == AlignmentJob.Status.FAILED else messages.INFO
+                self.message_user(request, f"alignment job {job.pk} {job.status}{shown}", level)
             return HttpResponseRedirect(request.path)
         return render(request, "admin/newsdiff/story/add_articles.html", {
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta, "story": story,
