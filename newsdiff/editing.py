@@ -440,7 +440,8 @@ def add_articles(story, who, *, files=(), pasted: str = "", pasted_name: str = "
         add(pasted_name.strip() or f"pasted-{hashlib.sha256(data).hexdigest()[:12]}.txt", data)
     if url.strip():
         try:
-            page = fetch_page(url.strip(), timeout=settings.NEWSDIFF_FETCH_TIMEOUT, max_bytes=max_bytes)
+            page = fetch_page(url.strip(), timeout=settings.NEWSDIFF_FETCH_TIMEOUT, max_bytes=max_bytes,
+                              allow_private=settings.NEWSDIFF_FETCH_PRIVATE)
         except FetchError as e:
             add(url.strip(), f"nothing stored: {e}")
         else:

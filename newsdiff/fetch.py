@@ -11,6 +11,7 @@ standard library: urllib follows the redirects, within `max_redirects`.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import socket
 import time
@@ -39,12 +40,14 @@ class FetchedPage:
 
 
 def fetch_page(url: str, *, timeout: float = 15.0, max_bytes: int = 2 * 1024 * 1024,
-               max_redirects: int = 5) -> FetchedPage:
+               max_redirects: int = 5, allow_private: bool = False) -> FetchedPage:
     """GET `url` and return the page. `timeout` bounds each wait for the server and the
     whole download; `max_bytes` bounds the page's size."""
     if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
         raise FetchError(f"{url[:80]!r} is not an http or https address")
-    opener = urllib.request.build_opener(_LimitedRedirects(max_redirects))
+    if not allow_private:
+        check_public(url)
+    opener = urllib.request.build_opener(_LimitedRedirects(max_redirects, allow_private))
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"})
     deadline = time.monotonic() + timeout
     try:
@@ -87,6 +90,19 @@ def source_name(url: str) -> str:
     return name + ".html"
 
 
+def check_public(url: str) -> None:
+    """FetchError unless every address the URL's host resolves to is a public one."""
+    host = urllib.request.urlparse(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError) as e:
+        raise FetchError(f"cannot reach {host or url[:80]}: {getattr(e, 'strerror', None) or e}") from None
+    for address in sorted(addresses):
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise FetchError(f"{host} is a local or private address ({address}): not fetched "
+                             "(NEWSDIFF_FETCH_PRIVATE=1 allows such addresses)")
+
+
 def _read_within(response, max_bytes: int, deadline: float, timeout: float) -> bytes:
     """The body, read in chunks: refused once it passes `max_bytes` or the deadline
     (a server that sends a byte at a time never times out a single read)."""
@@ -112,14 +128,17 @@ def _host(url: str) -> str:
 class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
     """Follows at most `limit` redirects, and only to http(s) addresses."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, allow_private: bool):
         super().__init__()
+        self.allow_private = allow_private
         self.max_redirections = limit
         self.max_repeats = limit  # a loop is too many redirects too, said as such (see below)
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if not newurl.lower().startswith(("http://", "https://")):
             raise FetchError(f"the server redirected to {newurl[:80]!r}, which is not an http or https address")
+        if not self.allow_private:
+            check_public(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
     def http_error_302(self, req, fp, code, msg, headers):

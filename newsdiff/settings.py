@@ -131,6 +131,9 @@ NEWSDIFF_JOB_HEARTBEAT_LIMIT = int(os.environ.get("NEWSDIFF_JOB_HEARTBEAT_LIMIT"
 NEWSDIFF_MAX_ARTICLE_BYTES = int(os.environ.get("NEWSDIFF_MAX_ARTICLE_BYTES", 2 * 1024 * 1024))
 # add_article: seconds to wait for a page, in all (a slow server is refused, never waited on).
 NEWSDIFF_FETCH_TIMEOUT = float(os.environ.get("NEWSDIFF_FETCH_TIMEOUT", 15))
+# Fetch pages from local and private addresses too (an intranet's); off: an editor's URL is fetched
+# by the server, which must not be made to reach the database or a metadata service.
+NEWSDIFF_FETCH_PRIVATE = os.environ.get("NEWSDIFF_FETCH_PRIVATE", "0") == "1"
 
 LOGGING = {
     "version": 1,

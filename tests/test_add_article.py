@@ -84,6 +84,11 @@ class Site(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(autouse=True)
+def _local_addresses_allowed(settings):
+    settings.NEWSDIFF_FETCH_PRIVATE = True  # the test's server is on 127.0.0.1
+
+
 @pytest.fixture
 def site():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
@@ -151,7 +156,7 @@ def test_each_failure_gives_one_clear_error_and_stores_nothing(site, story, path
 
 def test_a_20_mb_page_is_refused_without_being_read_whole(site):
     with pytest.raises(FetchError, match="page too large"):
-        fetch_page(f"{site}/huge-streamed", max_bytes=2 * 1024 * 1024)
+        fetch_page(f"{site}/huge-streamed", max_bytes=2 * 1024 * 1024, allow_private=True)
     deadline = time.monotonic() + 5
     while "/huge-streamed" not in Site.sent and time.monotonic() < deadline:
         time.sleep(0.05)  # the server notices the hang-up on its next write
@@ -181,6 +186,16 @@ def test_an_unknown_story_is_named(site):
 def test_addresses_that_are_not_pages_on_the_web_are_refused(story, url, error):
     with pytest.raises(CommandError, match=error):
         call_command("add_article", story.slug, url)
+    assert Article.objects.count() == 1
+
+
+def test_local_addresses_are_refused_unless_allowed(site, story, settings):
+    settings.NEWSDIFF_FETCH_PRIVATE = False
+    with pytest.raises(CommandError, match=r"127\.0\.0\.1 is a local or private address \(127\.0\.0\.1\): not fetched"):
+        call_command("add_article", story.slug, f"{site}/article")
+    for address in ("http://10.1.2.3/a", "http://169.254.169.254/latest/meta-data/", "http://[::1]/a"):
+        with pytest.raises(FetchError, match="is a local or private address"):
+            fetch_page(address)
     assert Article.objects.count() == 1
 
 

@@ -114,3 +114,32 @@ def test_someone_without_the_permission_cannot_add_articles(client):
     story = Story.objects.create(slug="s", title="S")
     assert client.get(reverse("admin:newsdiff_story_add_articles", args=[story.pk])).status_code == 403
     assert client.post(reverse("admin:newsdiff_story_add"), {"title": "T", "slug": "t"}).status_code == 403
+
+
+@pytest.fixture
+def local_site(settings):
+    from http.server import ThreadingHTTPServer
+    import threading
+
+    from .test_add_article import Site
+
+    settings.NEWSDIFF_FETCH_PRIVATE = True  # the test's server is on 127.0.0.1
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_editor_adds_a_page_by_its_url_and_a_failing_one_says_why(client, editor, local_site):
+    new_story(client)
+    story = Story.objects.get()
+    url = reverse("admin:newsdiff_story_add_articles", args=[story.pk])
+    shown = [str(m) for m in client.post(url, {"url": f"{local_site}/missing"}, follow=True).context["messages"]]
+    assert shown[-1:] == [f"failed {local_site}/missing: nothing stored: the server answered HTTP 404 Not Found"]
+    assert not Article.objects.exists() and not story.jobs.exists()
+    response = client.post(url, {"url": f"{local_site}/article", "outlet": "Planet Wire"}, follow=True)
+    article = Article.objects.get()
+    assert (article.outlet.name, article.url) == ("Planet Wire", f"{local_site}/article")
+    assert f"created {article.source}: 15 passages" in [str(m) for m in response.context["messages"]]

@@ -27,7 +27,8 @@ class Command(AlignsStories, BaseCommand):
             raise CommandError(f"no story {story!r}: ingest its folder first (manage.py ingest FOLDER), "
                                "or create it in the admin")
         try:
-            page = fetch_page(url, timeout=timeout, max_bytes=settings.NEWSDIFF_MAX_ARTICLE_BYTES)
+            page = fetch_page(url, timeout=timeout, max_bytes=settings.NEWSDIFF_MAX_ARTICLE_BYTES,
+                              allow_private=settings.NEWSDIFF_FETCH_PRIVATE)
         except FetchError as e:
             raise CommandError(f"nothing stored: {url}: {e}") from None
         try:
