@@ -161,9 +161,13 @@ class Article(models.Model):
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
     source = models.CharField(max_length=255, help_text="The file name the article came from.")
     title = models.CharField(max_length=500)
+    author = models.CharField(max_length=200, blank=True, help_text="As the web page names it.")
     url = models.URLField(max_length=1000, blank=True)
     published = models.DateField(null=True, blank=True)
-    raw_text = models.TextField(help_text="The file's text as decoded, before any cleaning.")
+    # For a web page (an .html file, an upload or a URL) this is the page's HTML as fetched: the
+    # one copy of it (a URL's page is in no folder), from which the body can be found again.
+    raw_text = models.TextField(help_text="The input as decoded, before any cleaning: the article's text, "
+                                          "or the web page's HTML.")
     encoding = models.CharField(max_length=20, default="utf-8")
     body = models.TextField(help_text="Cleaned text: paragraphs separated by blank lines.")
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes.")

@@ -11,7 +11,9 @@ from newsdiff.models import AlignedPair
 
 from .test_story_page import story_url, widest_claim_passage
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: a transactional test before this one flushed every table, the Editors group
+# (a data migration's, which make_editor needs) included; this restores it.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "a long browser-test passphrase"
 
 
