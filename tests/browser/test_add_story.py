@@ -9,9 +9,7 @@ from playwright.sync_api import expect
 
 from newsdiff.models import AlignmentJob, Article, Story
 
-# serialized_rollback: the flush after a transactional test empties every table, the Editors group
-# (a data migration's) included; restoring it keeps the tests after this one working.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)  # (the Editors group: tests/browser/conftest.py)
 PASSWORD = "a long browser-test passphrase"
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 
