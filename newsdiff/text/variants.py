@@ -1,0 +1,193 @@
+"""All wordings of one claim aligned word by word: a variant table, as CollateX makes for witnesses. Pure.
+
+`variant_table(wordings)` takes (label, text) pairs, the first being the base
+wording (the passage drilled into), and returns a `VariantTable`:
+
+- rows (`Witness`es) are the distinct wordings, in first-seen order; wordings
+  whose words are the same (compared as `diff.word_key` compares them: without
+  case, edge punctuation or quote style) share one row, holding every label;
+- columns (`Place`s) are aligned places in the text. Each witness is aligned
+  to the base with `difflib` opcodes on word keys: a word matching a base word
+  or replacing one (one to one, in order) sits in that base word's column;
+  words a witness has beyond the base's at that point go into insertion
+  columns after it, shared by the witnesses that insert there (left-justified);
+  a base word a witness lacks leaves its cell empty (None: an omission).
+  Consecutive word columns are then merged: a run where every witness has the
+  same word is one shared place, shown once; a run where they differ is one
+  variant place, each witness's words there joined (None when it has none).
+
+>>> table = variant_table([(1, "NATO tried to conquer Ukrainian territory"),
+...                        (2, "NATO tried to seize Ukrainian territory"),
+...                        (3, "Nato tried to develop Ukrainian territory.")])
+>>> [p.readings if not p.shared else p.text for p in table.places]
+['NATO tried to', ('conquer', 'seize', 'develop'), 'Ukrainian territory']
+>>> table.variant_summaries
+['conquer / seize / develop']
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .diff import word_key
+
+OMITTED = "(omits)"  # how an omission reads in a summary
+
+
+@dataclass(frozen=True)
+class Witness:
+    """One distinct wording and the labels (e.g. passages) that read it."""
+
+    labels: tuple[Hashable, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """One aligned place: each witness's words there (None: it has none), in witness order."""
+
+    readings: tuple[str | None, ...]
+
+    @property
+    def shared(self) -> bool:
+        """Every witness reads the same words here."""
+        first = self.readings[0]
+        return first is not None and all(r is not None and _same(r, first) for r in self.readings)
+
+    @property
+    def text(self) -> str:
+        """The shared words as the first witness has them (a variant place: its readings joined by " / ")."""
+        return self.readings[0] if self.shared else self.summary
+
+    @property
+    def summary(self) -> str:
+        """The distinct readings in witness order, an omission as "(omits)": "conquer / seize / develop"."""
+        distinct: list[str] = []
+        for reading in self.readings:
+            shown = OMITTED if reading is None else reading
+            if not any(_same(shown, d) for d in distinct):
+                distinct.append(shown)
+        return " / ".join(distinct)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell as a table row shows it: `kind` is "shared" (spans every row), "same" (the base's
+    reading), "variant" (a reading the base lacks) or "omitted" (nothing here)."""
+
+    text: str
+    kind: str
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class VariantTable:
+    witnesses: tuple[Witness, ...]
+    places: tuple[Place, ...]
+
+    @property
+    def variant_summaries(self) -> list[str]:
+        return [p.summary for p in self.places if not p.shared]
+
+    @property
+    def n_variants(self) -> int:
+        return sum(not p.shared for p in self.places)
+
+    def rows(self) -> list[tuple[Witness, list[Cell]]]:
+        """Each witness with its cells, for an HTML table: a shared place is one cell in the first row,
+        spanning every row (the other rows leave it out); other places have one cell per row."""
+        rows = []
+        for i, witness in enumerate(self.witnesses):
+            cells = []
+            for place in self.places:
+                reading = place.readings[i]
+                if place.shared:
+                    if i == 0:
+                        cells.append(Cell(reading, "shared", len(self.witnesses)))
+                elif reading is None:
+                    cells.append(Cell("", "omitted"))
+                else:
+                    base = place.readings[0]
+                    same = i == 0 or (base is not None and _same(reading, base))
+                    cells.append(Cell(reading, "same" if same else "variant"))
+            rows.append((witness, cells))
+        return rows
+
+
+def _keys(text: str) -> tuple[str, ...]:
+    return tuple(word_key(w) for w in text.split())
+
+
+def _same(a: str, b: str) -> bool:
+    return _keys(a) == _keys(b)
+
+
+def _distinct(wordings: Sequence[tuple[Hashable, str]]) -> list[Witness]:
+    labels: dict[tuple[str, ...], list[Hashable]] = {}
+    texts: dict[tuple[str, ...], str] = {}
+    for label, text in wordings:
+        key = _keys(text)
+        labels.setdefault(key, []).append(label)
+        texts.setdefault(key, text)
+    return [Witness(tuple(labels[k]), texts[k]) for k in labels]
+
+
+def variant_table(wordings: Sequence[tuple[Hashable, str]]) -> VariantTable:
+    """Align `wordings` ((label, text), the base first) word by word; see the module's contract."""
+    witnesses = _distinct(wordings)
+    if not witnesses:
+        return VariantTable((), ())
+    n = len(witnesses)
+    base = witnesses[0].text.split()
+    base_keys = [word_key(w) for w in base]
+    anchored: list[list[str | None]] = [[word] + [None] * (n - 1) for word in base]
+    inserted: dict[int, list[list[str | None]]] = {}  # after base word i (-1: before the first)
+
+    def insert(after: int, words: list[str], witness: int) -> None:
+        slots = inserted.setdefault(after, [])
+        for k, word in enumerate(words):
+            if k == len(slots):
+                slots.append([None] * n)
+            slots[k][witness] = word
+
+    for w in range(1, n):
+        words = witnesses[w].text.split()
+        matcher = SequenceMatcher(None, base_keys, [word_key(x) for x in words], autojunk=False)
+        for _op, a1, a2, b1, b2 in matcher.get_opcodes():
+            paired = min(a2 - a1, b2 - b1)
+            for k in range(paired):
+                anchored[a1 + k][w] = words[b1 + k]
+            if b2 - b1 > paired:
+                insert(a2 - 1, words[b1 + paired:b2], w)
+
+    columns = list(inserted.get(-1, []))
+    for i, column in enumerate(anchored):
+        columns.append(column)
+        columns.extend(inserted.get(i, []))
+    return VariantTable(tuple(witnesses), tuple(_merge(columns, n)))
+
+
+def _merge(columns: list[list[str | None]], n: int) -> list[Place]:
+    """Runs of word columns as places: a run of shared words is one place, a run of differing ones another."""
+    places: list[Place] = []
+    run: list[list[str | None]] = []
+    run_shared = None
+    for column in columns:
+        shared = Place(tuple(column)).shared
+        if run and shared != run_shared:
+            places.append(_place(run, n))
+            run = []
+        run.append(column)
+        run_shared = shared
+    if run:
+        places.append(_place(run, n))
+    return places
+
+
+def _place(run: list[list[str | None]], n: int) -> Place:
+    readings = []
+    for w in range(n):
+        words = [column[w] for column in run if column[w] is not None]
+        readings.append(" ".join(words) if words else None)
+    return Place(tuple(readings))
