@@ -7,10 +7,11 @@ object (404 otherwise), call one builder and render.
 from __future__ import annotations
 
 from django.http import QueryDict
+from django.utils import timezone
 
 from .filters import StoryFilterForm
 from .models import AlignedPair, Article, Passage, Story
-from .parallel import coverage, drilldown, parallel_grid, read_against
+from .parallel import claim_wordings, coverage, drilldown, parallel_grid, read_against
 from .selectors import Legend, OutletLegend, story_articles
 
 
@@ -35,15 +36,17 @@ def story_page(story: Story, params: QueryDict) -> dict:
             "job": story.jobs.first()}
 
 
-def passage_page(passage: Passage, params: QueryDict, can_tag: bool) -> dict:
-    """The drill-down: one passage and every passage aligned to it, word differences marked."""
+def passage_page(passage: Passage, params: QueryDict, can_tag: bool, permalink: str = "") -> dict:
+    """The drill-down: one passage and every passage aligned to it, word differences marked, the variants
+    in one table, and a citation whose permalink (this drill-down's absolute URL) is `permalink`."""
     story = passage.article.story
     legend = Legend.of_story(story)
     outlets = _story_outlets(story)
     filters = _filter_form(params, legend, outlets).filters()
+    counterparts = drilldown(passage, filters, legend)
     return {"story": story, "passage": passage, "legend": legend, "outlets": outlets, "voice": legend.of(passage.voice_id),
-            "counterparts": drilldown(passage, filters, legend), "filters": filters,
-            "query": params.urlencode(), "can_tag": can_tag}
+            "counterparts": counterparts, "wordings": claim_wordings(passage, counterparts), "filters": filters,
+            "query": params.urlencode(), "can_tag": can_tag, "permalink": permalink, "retrieved": timezone.localdate()}
 
 
 def counterpart_row(pair: AlignedPair, passage: Passage, params: QueryDict) -> dict:

@@ -13,7 +13,8 @@ from .align.claims import claims
 from .filters import Filters
 from .models import AlignedPair, Article, Exchange, Passage, Story
 from .selectors import Legend, LegendVoice
-from .text.diff import similarity, word_diff
+from .text.diff import sides, similarity, word_diff
+from .text.variants import Cell, variant_table
 
 
 @dataclass
@@ -134,6 +135,10 @@ def parallel_grid(story: Story, filters: Filters, legend: Legend, articles: list
     return Grid(columns, rows, hidden, len(passages), len(pairs))
 
 
+PARAPHRASE_BELOW = 50  # percent of shared words under which a word diff is a wall: read side by side instead
+MAX_WORDINGS = 6  # distinct wordings in a variant table, the drilled one included
+
+
 @dataclass
 class Counterpart:
     """A passage aligned to the one drilled into, read against it."""
@@ -143,6 +148,45 @@ class Counterpart:
     voice: LegendVoice
     diff: list
     shared: int  # percent of words the two wordings share
+
+    @property
+    def is_paraphrase(self) -> bool:
+        """Too few words shared for a word diff to read: shown side by side, and left out of the variant table."""
+        return self.shared < PARAPHRASE_BELOW
+
+    @property
+    def sides(self) -> tuple[list, list]:
+        """The drilled wording and this one, whole, each with its shared words as "equal" segments."""
+        return sides(self.diff)
+
+
+@dataclass
+class WordingRow:
+    passages: list[Passage]  # the passages that read this wording (the drilled one first in the first row)
+    cells: list[Cell]
+
+
+@dataclass
+class ClaimWordings:
+    """The drilled passage's claim as one variant table: its wording and its counterparts' variants."""
+
+    rows: list[WordingRow]
+    variant_summaries: list[str]  # "conquer / seize / develop", one per place where the wordings differ
+    left_out: int  # distinct variant wordings beyond MAX_WORDINGS
+    paraphrases: int  # counterparts left out as paraphrases (under PARAPHRASE_BELOW % shared)
+
+
+def claim_wordings(passage: Passage, counterparts: list[Counterpart]) -> ClaimWordings:
+    """The variant table of `passage` and its counterparts that are variants, not paraphrases (pure)."""
+    variants = [c for c in counterparts if not c.is_paraphrase]
+    table = variant_table([(passage, passage.text)] + [(c.passage, c.passage.text) for c in variants],
+                          limit=MAX_WORDINGS)
+    return ClaimWordings(
+        rows=[WordingRow(list(w.labels), cells) for w, cells in table.rows()],
+        variant_summaries=table.variant_summaries,
+        left_out=table.left_out,
+        paraphrases=len(counterparts) - len(variants),
+    )
 
 
 def drilldown(passage: Passage, filters: Filters, legend: Legend) -> list[Counterpart]:

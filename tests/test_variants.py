@@ -43,9 +43,17 @@ def test_a_longer_replacement_keeps_its_extra_words_beside_the_replaced_one():
 def test_rows_give_a_shared_place_once_spanning_every_row_and_mark_each_reading():
     table = variant_table([(1, "tried to conquer land"), (2, "tried to seize land"), (3, "tried to land")])
     first, second, third = [cells for _, cells in table.rows()]
-    assert first == [Cell("tried to", "shared", 3), Cell("conquer", "same"), Cell("land", "shared", 3)]
-    assert second == [Cell("seize", "variant")]
-    assert third == [Cell("", "omitted")]
+    assert first == [Cell("tried to", "shared", 0, 3), Cell("conquer", "same", 1), Cell("land", "shared", 2, 3)]
+    assert second == [Cell("seize", "variant", 1)]
+    assert third == [Cell("", "omitted", 1)]
+
+
+def test_a_limit_keeps_the_first_distinct_wordings_and_counts_the_rest():
+    wordings = [(n, f"They met for {word} hours") for n, word in enumerate(["two", "two", "three", "four", "five"])]
+    table = variant_table(wordings, limit=3)
+    assert [w.labels for w in table.witnesses] == [(0, 1), (2,), (3,)] and table.left_out == 1
+    assert table.variant_summaries == ["two / three / four"]
+    assert variant_table(wordings).left_out == 0
 
 
 def test_identical_and_empty_inputs():

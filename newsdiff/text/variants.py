@@ -78,6 +78,7 @@ class Cell:
 
     text: str
     kind: str
+    place: int  # which place (column) of the table
     rowspan: int = 1
 
 
@@ -85,6 +86,7 @@ class Cell:
 class VariantTable:
     witnesses: tuple[Witness, ...]
     places: tuple[Place, ...]
+    left_out: int = 0  # distinct wordings beyond `limit`, not in the table
 
     @property
     def variant_summaries(self) -> list[str]:
@@ -100,17 +102,17 @@ class VariantTable:
         rows = []
         for i, witness in enumerate(self.witnesses):
             cells = []
-            for place in self.places:
+            for n, place in enumerate(self.places):
                 reading = place.readings[i]
                 if place.shared:
                     if i == 0:
-                        cells.append(Cell(reading, "shared", len(self.witnesses)))
+                        cells.append(Cell(reading, "shared", n, len(self.witnesses)))
                 elif reading is None:
-                    cells.append(Cell("", "omitted"))
+                    cells.append(Cell("", "omitted", n))
                 else:
                     base = place.readings[0]
                     same = i == 0 or (base is not None and _same(reading, base))
-                    cells.append(Cell(reading, "same" if same else "variant"))
+                    cells.append(Cell(reading, "same" if same else "variant", n))
             rows.append((witness, cells))
         return rows
 
@@ -133,9 +135,14 @@ def _distinct(wordings: Sequence[tuple[Hashable, str]]) -> list[Witness]:
     return [Witness(tuple(labels[k]), texts[k]) for k in labels]
 
 
-def variant_table(wordings: Sequence[tuple[Hashable, str]]) -> VariantTable:
-    """Align `wordings` ((label, text), the base first) word by word; see the module's contract."""
+def variant_table(wordings: Sequence[tuple[Hashable, str]], limit: int | None = None) -> VariantTable:
+    """Align `wordings` ((label, text), the base first) word by word; see the module's contract.
+
+    `limit` keeps the first `limit` distinct wordings (the base always among them) and counts the rest
+    in `left_out`."""
     witnesses = _distinct(wordings)
+    left_out = max(0, len(witnesses) - limit) if limit else 0
+    witnesses = witnesses[:len(witnesses) - left_out]
     if not witnesses:
         return VariantTable((), ())
     n = len(witnesses)
@@ -165,7 +172,7 @@ def variant_table(wordings: Sequence[tuple[Hashable, str]]) -> VariantTable:
     for i, column in enumerate(anchored):
         columns.append(column)
         columns.extend(inserted.get(i, []))
-    return VariantTable(tuple(witnesses), tuple(_merge(columns, n)))
+    return VariantTable(tuple(witnesses), tuple(_merge(columns, n)), left_out)
 
 
 def _merge(columns: list[list[str | None]], n: int) -> list[Place]:
