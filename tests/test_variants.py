@@ -68,3 +68,26 @@ def test_side_by_side_keeps_each_wording_whole_with_shared_words_marked():
     assert " ".join(s.text for s in right) == "The president voiced concern over troops"
     assert [s.text for s in left if s.op == "equal"] == [s.text for s in right if s.op == "equal"] == [
         "voiced", "concern"]
+
+
+def test_a_framed_variant_needs_shared_words_on_both_sides_and_few_words_changed():
+    from newsdiff.text.variants import variant_span
+
+    def framed(a, b):
+        return variant_span(word_diff(a, b)) is not None
+
+    long_a = "Putin conveyed that NATO was making dangerous attempts to conquer Ukrainian territory and more"
+    long_b = "Putin accused Nato forces of undertaking “dangerous attempts to develop Ukrainian territory and its"
+    assert framed(long_a, long_b)
+    assert not framed("attempts to conquer territory", "attempts to seize territory")  # 3 shared words: too few
+    assert not framed("said the talks were frank and useful", "said the leaders spoke for two long hours and useful")
+    assert not framed("the two leaders met", "the two presidents spoke")  # nothing shared after the change
+
+
+def test_trimming_drops_long_differing_edges_and_summaries_name_short_variants():
+    table = variant_table([(1, "Putin conveyed that NATO was making dangerous attempts to conquer Ukrainian territory"),
+                           (2, "In a statement the Kremlin said dangerous attempts to seize Ukrainian territory and "
+                               "more were under way near its borders")]).trimmed()
+    assert (table.cut_start, table.cut_end) == (True, True)
+    assert shown(table) == ["dangerous attempts to", ("conquer", "seize"), "Ukrainian territory"]
+    assert table.variant_summaries == ["conquer / seize"]

@@ -121,7 +121,7 @@ def test_a_paraphrase_is_read_side_by_side_and_left_out_of_the_variant_table(cli
     html = drill(client, seize).content.decode()
     table = html.split('<table class="variants">')[1].split("</table>")[0]
     assert "Moscow" not in table and ">conquer<" in table
-    assert "1 paraphrase (under half the words shared" in html
+    assert "1 other aligned passage: paraphrase or another claim of the sentence (under half" in html
     row = html.split(f'data-passage="{develop.pk}"')[1].split("</li>")[0]
     assert 'class="side-by-side"' in row and "<del>" not in row and "<ins>" not in row
     assert row.count("<mark>") == 2 and row.count("<mark>the alliance</mark>") == 2  # in each wording, only

@@ -30,9 +30,12 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .diff import word_key
+from .diff import Segment, word_key
 
 OMITTED = "(omits)"  # how an omission reads in a summary
+FRAME_SIDE = 2  # shared words needed on each side of a variant...
+FRAME_WORDS = 5  # ...and on both sides together
+VARIANT_WORDS = 3  # at most this many words differ, in either wording, between the two sides
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,11 @@ class Place:
     def text(self) -> str:
         """The shared words as the first witness has them (a variant place: its readings joined by " / ")."""
         return self.readings[0] if self.shared else self.summary
+
+    @property
+    def is_short(self) -> bool:
+        """No reading here longer than 3 words."""
+        return all(r is None or len(r.split()) <= VARIANT_WORDS for r in self.readings)
 
     @property
     def summary(self) -> str:
@@ -88,9 +96,22 @@ class VariantTable:
     places: tuple[Place, ...]
     left_out: int = 0  # distinct wordings beyond `limit`, not in the table
 
+    cut_start: bool = False  # long differing words before the first shared place were left out
+    cut_end: bool = False  # ...and after the last
+
     @property
     def variant_summaries(self) -> list[str]:
-        return [p.summary for p in self.places if not p.shared]
+        """The places where the wordings differ in a few words each: "conquer / seize / develop"."""
+        return [p.summary for p in self.places if not p.shared and p.is_short]
+
+    def trimmed(self) -> VariantTable:
+        """The table without its leading and trailing differing places when a reading there is long (more
+        than 3 words): what the wordings say around the claim, each read whole elsewhere."""
+        places = list(self.places)
+        cut_start = bool(places) and not places[0].shared and not places[0].is_short and len(places) > 1
+        cut_end = len(places) > 1 and not places[-1].shared and not places[-1].is_short
+        places = places[int(cut_start):len(places) - int(cut_end)]
+        return VariantTable(self.witnesses, tuple(places), self.left_out, cut_start, cut_end)
 
     @property
     def n_variants(self) -> int:
@@ -115,6 +136,41 @@ class VariantTable:
                     cells.append(Cell(reading, "same" if same else "variant", n))
             rows.append((witness, cells))
         return rows
+
+
+def variant_span(segments: Sequence[Segment]) -> tuple[int, int] | None:
+    """Where a word diff (`diff.word_diff(a, b)`) holds a variant, as a range of `a`'s word positions: the
+    first run of a few words (at most 3 in either wording) that differ between shared words on both sides
+    (2 at least on each, 5 together), as in "dangerous attempts to [conquer / seize] Ukrainian territory".
+    None when there is none. Two long sentences quoting one phrase differently share too few words overall
+    to read as one wording, yet their difference there is a variant, not a paraphrase.
+
+    >>> from newsdiff.text.diff import word_diff
+    >>> variant_span(word_diff("he said NATO made dangerous attempts to conquer Ukrainian territory, and more",
+    ...                        "the Kremlin's long readout: dangerous attempts to seize Ukrainian territory"))
+    (7, 8)
+    >>> variant_span(word_diff("Biden voiced deep concern", "The president voiced concern over troops")) is None
+    True
+    """
+    runs: list[list] = []  # ["equal", words, 0, a_start] or ["differ", words in a, words in b, a_start]
+    position = 0
+    for segment in segments:
+        words = len(segment.text.split())
+        if segment.op == "equal":
+            runs.append(["equal", words, 0, position])
+        elif not runs or runs[-1][0] != "differ":
+            runs.append(["differ", 0, 0, position])
+        if segment.op == "delete":
+            runs[-1][1] += words
+        elif segment.op == "insert":
+            runs[-1][2] += words
+        position += words if segment.op != "insert" else 0
+    for before, middle, after in zip(runs, runs[1:], runs[2:]):
+        if (before[0] == after[0] == "equal" and middle[0] == "differ"
+                and min(before[1], after[1]) >= FRAME_SIDE and before[1] + after[1] >= FRAME_WORDS
+                and max(middle[1], middle[2]) <= VARIANT_WORDS):
+            return (middle[3], middle[3] + middle[1])
+    return None
 
 
 def _keys(text: str) -> tuple[str, ...]:
