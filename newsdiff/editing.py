@@ -127,6 +127,33 @@ def tag_pairs(pairs, who, *, at=None, **changes) -> int:
     return len(changed)
 
 
+def untag_pairs(pairs, who) -> int:
+    """Undo editors' decisions on `pairs`: each is proposed again and, unless it carries a note, the
+    alignment job's again. Returns how many changed.
+
+    `tag_pairs(status="proposed")` would stamp the pair as an editor's (re-runs would then keep it, and its
+    relation, even once no run proposes it); an undo instead clears `tagged_by`/`tagged_at`, so the next
+    run re-scores, relabels or removes it like any proposal. A pair with a note stays the editor's
+    (stamped now): a note is a decision the undo does not take back. Who undid what, and when, is in the
+    admin log ("status: confirmed → proposed; decision undone, back to the alignment job"); `updated_at` is stamped.
+    """
+    when = _now()
+    changed, messages = [], {}
+    for pair in pairs:
+        if pair.status == AlignedPair.Status.PROPOSED and (pair.note or not pair.tagged_by_editor):
+            continue
+        undone = "" if pair.status == AlignedPair.Status.PROPOSED else f"status: {pair.status} → proposed; "
+        messages[pair] = undone + ("decision undone, kept for its note" if pair.note
+                                   else "decision undone, back to the alignment job")
+        pair.status, pair.updated_at = AlignedPair.Status.PROPOSED, when
+        pair.tagged_by, pair.tagged_at = (_name(who), when) if pair.note else ("", None)
+        changed.append(pair)
+    with transaction.atomic():
+        AlignedPair.objects.bulk_update(changed, ["status", "tagged_by", "tagged_at", "updated_at"])
+        _record_each(who, messages)
+    return len(changed)
+
+
 # Passages --------------------------------------------------------------------------------------
 
 

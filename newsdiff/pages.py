@@ -7,11 +7,12 @@ object (404 otherwise), call one builder and render.
 from __future__ import annotations
 
 from django.http import Http404, QueryDict
+from django.utils import timezone
 
 from .filters import StoryFilterForm
 from .models import AlignedPair, Article, Passage, Story
 from .grid import coverage, parallel_grid, passages_in
-from .parallel import drilldown, read_against
+from .parallel import claim_wordings, drilldown, read_against
 from .selectors import Legend, OutletLegend, story_articles
 
 
@@ -60,15 +61,17 @@ def _with(params: QueryDict, **values: str) -> QueryDict:
     return changed
 
 
-def passage_page(passage: Passage, params: QueryDict, can_tag: bool) -> dict:
-    """The drill-down: one passage and every passage aligned to it, word differences marked."""
+def passage_page(passage: Passage, params: QueryDict, can_tag: bool, permalink: str = "") -> dict:
+    """The drill-down: one passage and every passage aligned to it, word differences marked, the variants
+    in one table, and a citation whose permalink (this drill-down's absolute URL) is `permalink`."""
     story = passage.article.story
     legend = Legend.of_story(story)
     outlets = _story_outlets(story)
     filters = _filter_form(params, legend, outlets).filters()
+    counterparts = drilldown(passage, filters, legend)
     return {"story": story, "passage": passage, "legend": legend, "outlets": outlets, "voice": legend.of(passage.voice_id),
-            "counterparts": drilldown(passage, filters, legend), "filters": filters,
-            "query": params.urlencode(), "can_tag": can_tag}
+            "counterparts": counterparts, "wordings": claim_wordings(passage, counterparts), "filters": filters,
+            "query": params.urlencode(), "can_tag": can_tag, "permalink": permalink, "retrieved": timezone.localdate()}
 
 
 def counterpart_row(pair: AlignedPair, passage: Passage, params: QueryDict) -> dict:

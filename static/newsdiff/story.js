@@ -19,9 +19,12 @@
   window.addEventListener("afterprint", () => { opened.forEach((d) => { d.open = false; }); opened = []; });
 
   // An editor confirmed, rejected or restored a pair in the drill-down (the tag view sends HX-Trigger
-  // "pairTagged"): reload the grid as the filters stand, so claims and counts follow.
+  // "pairTagged"): reload the grid as the filters stand, so claims, their outlet counts and the pair count
+  // follow. Only the grid: the drill-down, where the editor's focus is, stays as it is.
   document.body.addEventListener("pairTagged", () => {
     const form = document.querySelector("form.filters");
-    if (form && window.htmx) htmx.trigger(form, "submit");
+    if (!form || !window.htmx || !document.getElementById("grid")) return;
+    const query = new URLSearchParams(new FormData(form)).toString();
+    htmx.ajax("GET", `${form.getAttribute("action")}?${query}`, { target: "#grid", swap: "outerHTML" });
   });
 })();

@@ -42,7 +42,7 @@ def test_story_page_works_under_the_csp_drilldown_and_filter_swaps_included(watc
     page.locator(f"tr.claim-row a.passage-link[data-passage='{passage.pk}']").click()
     drawer = page.locator("#drilldown.open")
     expect(drawer.locator(".counterpart").first).to_be_visible()
-    assert drawer.locator(".diff ins").count() >= 1
+    assert drawer.locator(".diff ins, .side-by-side mark").count() >= 1
     page.keyboard.press("Escape")
     # htmx swap 2: a filter change replaces the grid and the URL
     kept = sorted(set(page.locator("#grid abbr.om").evaluate_all("ms => ms.map(m => m.title)")))[0]

@@ -45,3 +45,35 @@ def test_an_editor_confirms_and_rejects_pairs_in_place_and_the_decisions_stay(pa
     screenshot(page, "-after-reload")
     assert set(AlignedPair.objects.filter(pk__in=[to_confirm.pk, to_reject.pk]).values_list("status", "tagged_by")) == {
         ("confirmed", "ed"), ("rejected", "ed")}
+
+
+def test_focus_stays_on_the_tagged_row_a_decision_is_undone_and_a_note_saved(page, live_server, seed_story,
+                                                                            screenshot, monkeypatch):
+    monkeypatch.setenv("NEWSDIFF_EDITOR_PASSWORD", PASSWORD)
+    call_command("make_editor", "ed", "--noinput", verbosity=0)
+    passage = best_linked_passage(seed_story)
+    pair = AlignedPair.objects.filter(Q(a=passage) | Q(b=passage), tagged_at=None).order_by("-score").first()
+    page.goto(f"{live_server.url}{reverse('admin:login')}?next="
+              f"{reverse('newsdiff:passage', args=[seed_story.slug, passage.pk])}")
+    page.get_by_label("Username").fill("ed")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.evaluate("""() => { window.__tagged = [];
+        document.body.addEventListener("pairTagged", (e) => window.__tagged.push(e.detail)); }""")
+    row = page.locator(f"#pair-{pair.pk}")
+    row.get_by_role("button", name="Confirm").click()
+    expect(page.locator(f"#pair-{pair.pk}.status-confirmed")).to_be_visible()
+    expect(row.get_by_role("button", name="Confirm")).to_be_focused()  # the swapped row keeps the focus
+    assert page.evaluate("window.__tagged.map(({pair, passages, status, was}) => ({pair, passages, status, was}))") == [
+        {"pair": pair.pk, "passages": [pair.a_id, pair.b_id], "status": "confirmed", "was": "proposed"}]
+
+    row.get_by_role("button", name="Back to proposed").click()
+    expect(page.locator(f"#pair-{pair.pk}.status-proposed")).to_be_visible()
+    expect(row.get_by_role("button", name="Confirm")).to_be_focused()  # the undo button is gone: the first one
+    row.get_by_label("Note").fill("Same quote, other translation.")
+    row.get_by_role("button", name="Save note").click()
+    expect(row.get_by_label("Note")).to_have_value("Same quote, other translation.")
+    expect(row.get_by_role("button", name="Save note")).to_be_focused()
+    screenshot(page)
+    pair.refresh_from_db()
+    assert (pair.status, pair.note, pair.tagged_by) == ("proposed", "Same quote, other translation.", "ed")
