@@ -1,4 +1,5 @@
 """An editor's round trip in Chromium: log in, confirm and reject from the drill-down, reload, see both."""
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -6,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from newsdiff.models import AlignedPair
+from newsdiff.models import AlignedPair, Passage
 
 from .test_story_page import story_url, widest_claim_passage
 
@@ -45,6 +46,14 @@ def test_an_editor_confirms_and_rejects_pairs_in_place_and_the_decisions_stay(pa
     screenshot(page, "-after-reload")
     assert set(AlignedPair.objects.filter(pk__in=[to_confirm.pk, to_reject.pk]).values_list("status", "tagged_by")) == {
         ("confirmed", "ed"), ("rejected", "ed")}
+
+
+def best_linked_passage(story) -> Passage:
+    """The passage aligned to the most other passages (opened as its own page here, so it need not be shown)."""
+    counts = Counter()
+    for a, b in AlignedPair.objects.filter(story=story).values_list("a_id", "b_id"):
+        counts.update((a, b))
+    return Passage.objects.get(pk=max(counts, key=lambda p: (counts[p], -p)))
 
 
 def test_focus_stays_on_the_tagged_row_a_decision_is_undone_and_a_note_saved(page, live_server, seed_story,
