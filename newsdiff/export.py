@@ -18,7 +18,9 @@ from .models import AlignedPair, Article, Exchange, Passage, Story
 from .selectors import voice_shares
 
 
-def story_export(story: Story) -> dict:
+def story_export(story: Story, filters=None) -> dict:
+    """The story as data. With `filters` (a `filters.Filters` that narrows anything), only what the story
+    page shows under them: its passages (live ones) and the pairs between them, the filter recorded."""
     voices = list(story.voices.all())
     default = next((v for v in voices if v.is_default), None)
     slug_of = {v.pk: v.slug for v in voices}
@@ -35,6 +37,12 @@ def story_export(story: Story) -> dict:
     live = [p for p in passages if not p.retired]
     shares = voice_shares([(p.article_id, voice_slug(p), p.text) for p in live], [v.slug for v in voices])
     pairs = AlignedPair.objects.filter(story=story).order_by("a_id", "b_id")
+    if filters is not None:
+        from .grid import shown_passages
+
+        shown = shown_passages(story, filters)
+        passages = live = [p for p in live if p.pk in shown]
+        pairs = [pair for pair in pairs.shown(filters) if pair.a_id in shown and pair.b_id in shown]
     exchanges = Exchange.objects.filter(story=story).order_by("position", "pk")
     members = defaultdict(list)
     for p in live:
@@ -43,6 +51,7 @@ def story_export(story: Story) -> dict:
 
     return {
         "story": {"slug": story.slug, "title": story.title, "date": _iso(story.date)},
+        **({"filtered_as_on_the_story_page": filters.describe()} if filters is not None else {}),
         "voices": [
             {"slug": v.slug, "name": v.name, "default": v.is_default, "institutions": v.institutions}
             for v in voices
@@ -122,6 +131,27 @@ def write_pairs_csv(data: dict, out) -> int:
             "b_outlet": outlet_of[b["article"]], "b_voice": b["voice"], "b_text": b["text"],
         })
     return len(data["alignments"])
+
+
+PASSAGE_CSV_COLUMNS = ["id", "outlet", "article_title", "url", "published", "position", "kind", "voice",
+                       "speaker", "exchange", "retired", "text"]
+
+
+def write_passages_csv(data: dict, out) -> int:
+    """Write one row per passage of an export, with its outlet, article, URL and exchange title; returns the count."""
+    articles = {a["id"]: a for a in data["articles"]}
+    exchange_title = {e["id"]: e["title"] for e in data["exchanges"]}
+    writer = csv.DictWriter(out, fieldnames=PASSAGE_CSV_COLUMNS)
+    writer.writeheader()
+    for p in data["passages"]:
+        article = articles[p["article"]]
+        writer.writerow({
+            "id": p["id"], "outlet": article["outlet"], "article_title": article["title"], "url": article["url"],
+            "published": article["published"] or "", "position": p["position"], "kind": p["kind"],
+            "voice": p["voice"], "speaker": p["speaker"] or "", "exchange": exchange_title.get(p["exchange"], ""),
+            "retired": p["retired"], "text": p["text"],
+        })
+    return len(data["passages"])
 
 
 def _iso(value):

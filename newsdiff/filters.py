@@ -43,6 +43,15 @@ class Filters:
     def narrows_passages(self) -> bool:
         return bool(self.outlets or self.voices or self.q)
 
+    @property
+    def narrows_anything(self) -> bool:
+        return self.narrows_passages or self.min_score is not None or bool(self.status)
+
+    def describe(self) -> dict:
+        """The filters as plain data (for an export's record of what it holds)."""
+        return {"outlets": sorted(self.outlets), "voices": sorted(self.voices), "min_score": self.min_score,
+                "status": self.status or "all but rejected", "search": self.q}
+
 
 class StoryFilterForm(forms.Form):
     by = forms.ChoiceField(label="Columns", choices=COLUMN_CHOICES, required=False, widget=forms.RadioSelect)

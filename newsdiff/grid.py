@@ -12,8 +12,11 @@ A claim sits in one exchange: the one most of its passages were grouped into
 
 Filters: the pairs are `AlignedPair.objects.shown(filters)` (status, minimum
 score, and touching a passage the filters keep), so the minimum score and the
-status change which claims exist; the passage filters (outlets, voices,
-search) decide which wordings are shown. Every read is a fixed number of
+status change which claims exist. The passage filters (outlets, voices,
+search) decide which claims are shown: those with a passage they keep, with
+all their wordings (one outlet picked shows its passages and their
+counterparts in the others; a search keeps the rows that match), and the
+passages in no claim that they keep. Every read is a fixed number of
 queries whatever the story's size.
 """
 from __future__ import annotations
@@ -121,6 +124,7 @@ class _Reading:
 
     passages: dict[int, Passage]  # every live passage, by id
     kept: set[int]  # those the passage filters keep
+    shown: set[int]  # those the pages show: the kept ones and every wording of a claim that has one
     pairs: list[tuple[int, int, float]]  # the pairs shown
     exchanges: list[Exchange]
     claims: list[frozenset[int]]
@@ -137,7 +141,11 @@ def _read(story: Story, filters: Filters) -> _Reading:
              .values_list("a_id", "b_id", "score") if a in passages and b in passages]
     exchanges = list(Exchange.objects.filter(story=story).order_by("is_other", "position", "pk"))
     found = claims(pairs)
-    return _Reading(passages, kept, pairs, exchanges, found, place(passages, found, exchanges))
+    shown = set(kept)
+    for members in found:
+        if members & kept:
+            shown |= members  # one outlet picked, or a search: its claims with the other outlets' wordings
+    return _Reading(passages, kept, shown, pairs, exchanges, found, place(passages, found, exchanges))
 
 
 def place(passages: dict[int, Passage], found: list[frozenset[int]], exchanges: list[Exchange]) -> dict[int, int | None]:
@@ -188,7 +196,7 @@ def parallel_grid(story: Story, filters: Filters, legend: Legend, outlets: Outle
         for pk in members:
             p = reading.passages[pk]
             n = column_of(p)
-            if pk in reading.kept and n is not None:
+            if pk in reading.shown and n is not None:
                 by_column[n].append(wording(p))
         for ws in by_column:
             ws.sort(key=lambda w: (-w.links, -w.weight, w.article_id, w.position))
@@ -228,7 +236,7 @@ def parallel_grid(story: Story, filters: Filters, legend: Legend, outlets: Outle
         ))
         blocks[-1].expanded = "all" in expanded or blocks[-1].key in expanded
     n_passages = sum(b.n_passages for b in blocks)
-    n_pairs = sum(1 for a, b, _ in reading.pairs if a in reading.kept or b in reading.kept)
+    n_pairs = sum(1 for a, b, _ in reading.pairs if a in reading.shown and b in reading.shown)
     return Grid(columns, blocks, hidden, n_passages, n_pairs, sum(len(b.claims) for b in blocks))
 
 
@@ -267,7 +275,7 @@ def coverage(story: Story, filters: Filters, articles: list[Article]) -> Coverag
     the passages the filters keep, each in the exchange the story page shows it in."""
     reading = _read(story, filters)
     counts = Counter((reading.exchange_of[pk], p.article_id) for pk, p in reading.passages.items()
-                     if pk in reading.kept)
+                     if pk in reading.shown)
     peak = max(counts.values(), default=1)
     result = Coverage(articles)
     sources: list[Exchange | None] = list(reading.exchanges)
@@ -303,4 +311,9 @@ def passages_in(story: Story, filters: Filters, exchange_id: int | None, article
     """The passages one coverage cell counts: one article's, in one exchange as the story page places them."""
     reading = _read(story, filters)
     return [p for pk, p in reading.passages.items()
-            if pk in reading.kept and p.article_id == article_id and reading.exchange_of[pk] == exchange_id]
+            if pk in reading.shown and p.article_id == article_id and reading.exchange_of[pk] == exchange_id]
+
+
+def shown_passages(story: Story, filters: Filters) -> set[int]:
+    """The ids of the passages the story page shows under `filters` (the export of the filtered view)."""
+    return _read(story, filters).shown

@@ -47,6 +47,13 @@ def exchange_block(story: Story, key: str, params: QueryDict) -> dict | None:
     return {**context, "block": block} if block else None
 
 
+def export_filters(story: Story, params: QueryDict):
+    """The story page's filters in `params` for an export of the filtered view, or None when they narrow nothing."""
+    legend = Legend.of_story(story)
+    filters = _filter_form(params, legend, _story_outlets(story)).filters()
+    return filters if filters.narrows_anything else None
+
+
 def _without(params: QueryDict, *names: str) -> str:
     kept = params.copy()
     for name in names:

@@ -15,6 +15,7 @@ story_patterns = [
     path("passages/<int:passage_id>/", views.passage_detail, name="passage"),
     path("pairs/<int:pair_id>/tag/", views.tag_pair, name="tag_pair"),
     path("export.<str:fmt>", views.story_download, name="export"),
+    path("passages.csv", views.story_download, {"fmt": "passages-csv"}, name="export_passages"),
 ]
 
 urlpatterns = [

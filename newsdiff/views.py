@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from . import editing, pages
-from .export import story_export, write_pairs_csv
+from .export import story_export, write_pairs_csv, write_passages_csv
 from .filters import PairTagForm
 from .models import AlignedPair, Article, Passage, Story
 
@@ -143,14 +143,17 @@ def article_detail(request, slug, article_id):
 
 @require_GET
 def story_download(request, slug, fmt):
-    if fmt not in ("json", "csv"):
+    """The story as JSON, its pairs as CSV, or (`passages.csv`) its passages as CSV; with the story page's
+    filters in the query string, only what the page shows under them."""
+    if fmt not in ("json", "csv", "passages-csv"):
         raise Http404("export formats are json and csv")
     story = get_object_or_404(Story, slug=slug)
-    data = story_export(story)
+    data = story_export(story, pages.export_filters(story, request.GET))
     if fmt == "json":
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json")
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        write_pairs_csv(data, response)
-    response["Content-Disposition"] = f'attachment; filename="{story.slug}.{fmt}"'
+        (write_passages_csv if fmt == "passages-csv" else write_pairs_csv)(data, response)
+    name = f"{story.slug}-passages.csv" if fmt == "passages-csv" else f"{story.slug}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -1,4 +1,4 @@
-"""Outlets told apart: distinct monograms and stable colours (pure)."""
+"""Outlets told apart: distinct monograms and stable colours; search words marked (pure)."""
 from newsdiff.outlets import OUTLET_PALETTE, colour_classes, monograms
 
 
@@ -25,3 +25,13 @@ def test_colours_follow_name_order_so_a_story_always_shows_the_same_colours():
     assert first == again == {"alpha": "outlet-c0", "Mid": "outlet-c1", "Zeta": "outlet-c2"}
     many = colour_classes([f"Outlet {n}" for n in range(OUTLET_PALETTE + 2)])
     assert set(many.values()) == {f"outlet-c{n}" for n in range(OUTLET_PALETTE)}
+
+
+def test_search_words_are_marked_and_the_text_around_them_escaped():
+    from newsdiff.templatetags.newsdiff_tags import highlight
+
+    assert highlight("Tried to SEIZE <b>it</b>, seize!", "seize") == \
+        "Tried to <mark>SEIZE</mark> &lt;b&gt;it&lt;/b&gt;, <mark>seize</mark>!"
+    assert highlight("a <i> b", "") == "a &lt;i&gt; b"
+    assert highlight("1+1 (two)", "(two") == "1+1 <mark>(two</mark>)"
+    assert highlight("x", "<script>") == "x"

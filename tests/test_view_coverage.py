@@ -69,3 +69,11 @@ def test_coverage_counts_what_the_story_page_shows_under_the_same_filters(client
             r'<th scope="row">([^<]+)</th>.*?<td class="num">(\d+)</td>\s*</tr>', coverage_html, re.S) if int(n)}
         assert shown == counted, query
     assert shown  # (the last query still shows something)
+
+
+def test_a_coverage_cell_runs_a_fixed_number_of_queries_whatever_the_story_size(client, django_assert_max_num_queries):
+    def path(story):
+        article = story.articles.order_by("pk").first()
+        exchange = story.exchanges.order_by("position").first()
+        return reverse("newsdiff:coverage_cell", args=[story.slug, exchange.pk, article.pk])
+    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 10, path)

@@ -88,21 +88,25 @@ def test_an_htmx_request_gets_only_the_grid_and_history_restore_the_whole_page(c
     assert "<html" in restored.content.decode()
 
 
-def test_one_outlet_picked_shows_its_wordings_in_their_claims_with_the_pairs_to_the_others(client, story):
+def test_one_outlet_picked_shows_its_passages_with_their_counterparts_in_the_others(client, story):
     kept = Outlet.objects.get(name="Outlet 01")
+    Article.objects.create(story=story, outlet=Outlet.objects.create(name="Quiet Weekly"), source="zzz.txt",
+                           title="Nothing aligned", raw_text="x", body="x", content_hash="quiet")
     html = page(client, story, query=f"?outlet={kept.pk}", **HX).content.decode()
     rows = claim_rows(html)
     assert len(rows) == 3 and all('title="Outlet 01"' in r for r in rows)
-    assert not any('title="Outlet 00"' in r or 'title="Outlet 02"' in r for r in rows)
-    assert re.search(r"[1-9]\d* aligned pairs? shown", html)  # its pairs to the other outlets count
+    assert all('title="Outlet 00"' in r and 'title="Outlet 02"' in r for r in rows)  # its counterparts
+    assert re.search(r"· 9 passages · 6 aligned pairs shown", " ".join(html.split()))  # what is on screen
 
 
-def test_a_voice_filter_keeps_only_its_columns_and_a_search_only_matching_passages(client, story):
+def test_a_voice_filter_keeps_only_its_columns_and_a_search_the_rows_that_match_marked(client, story):
     html = page(client, story, query="?voice=west", **HX).content.decode()
     assert ">West</th>" in html and ">East</th>" not in html and "binding guarantees" in html
-    html = page(client, story, query="?q=SEIZE").content.decode()
+    html = page(client, story, query="?q=SEIZE&open=all").content.decode()
     grid = html[html.index('<section id="grid"'):]
-    assert "tried to seize" in grid and "tried to conquer" not in grid and "binding guarantees" not in grid
+    assert "tried to <mark>seize</mark>" in grid
+    assert "tried to conquer" in grid and "tried to develop" in grid  # the matching row, all its wordings
+    assert "binding guarantees" not in grid and "The call lasted" not in grid  # rows with no match go
 
 
 def test_columns_by_outlet_put_each_outlets_wording_in_its_column_and_an_omission_is_empty(client, story):
@@ -161,3 +165,12 @@ def test_the_how_to_read_page_explains_the_terms_and_every_story_page_links_it(c
     guide = client.get(reverse("newsdiff:how_to_read")).content.decode()
     for term in ("Voice", "Exchange", "Claim", "score", "⇄"):
         assert term in guide
+
+
+def test_an_exchanges_folds_fragment_runs_a_fixed_number_of_queries_whatever_the_story_size(
+        client, django_assert_max_num_queries):
+    def path(story):
+        exchange = story.exchanges.order_by("position").first()
+        return reverse("newsdiff:exchange", args=[story.slug, exchange.pk]) + "?fold=x"
+    client.defaults["HTTP_HX_REQUEST"] = "true"
+    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 9, path)

@@ -1,6 +1,9 @@
 """Template tags for what every page draws the same way."""
+import re
+
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -17,3 +20,12 @@ def outlet_mark(outlet):
     """An outlet's monogram alone, in its colour, its full name on hover (`outlet` a `LegendOutlet`):
     the compact mark claim rows repeat for every outlet that carried a wording."""
     return format_html('<abbr class="om {}" title="{}">{}</abbr>', outlet.colour, outlet.name, outlet.monogram)
+
+
+@register.filter
+def highlight(text, words):
+    """`text` escaped, each case-insensitive occurrence of the search `words` in a <mark>."""
+    if not words:
+        return escape(text)
+    parts = re.split(f"({re.escape(words)})", str(text), flags=re.IGNORECASE)
+    return mark_safe("".join(f"<mark>{escape(part)}</mark>" if n % 2 else escape(part) for n, part in enumerate(parts)))
