@@ -74,3 +74,23 @@ def editors_group(transactional_db):
     apps = MigrationExecutor(connection).loader.project_state().apps
     for name, function in (("0004_editors_group", "create_group"), ("0010_editors_add_stories_and_articles", "grant")):
         getattr(importlib.import_module(f"newsdiff.migrations.{name}"), function)(apps, None)
+
+
+EDITOR_PASSWORD = "a long browser-test passphrase"
+
+
+@pytest.fixture
+def log_in_editor(page, live_server, monkeypatch):
+    """log_in_editor(next_path): make the editor "ed" as the README says (make_editor), log in through the
+    admin's form in the browser and land on `next_path`."""
+    from django.urls import reverse
+
+    def log_in(next_path: str) -> None:
+        monkeypatch.setenv("NEWSDIFF_EDITOR_PASSWORD", EDITOR_PASSWORD)
+        call_command("make_editor", "ed", "--noinput", verbosity=0)
+        page.goto(f"{live_server.url}{reverse('admin:login')}?next={next_path}")
+        page.get_by_label("Username").fill("ed")
+        page.get_by_label("Password").fill(EDITOR_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+
+    return log_in

@@ -3,24 +3,17 @@ uploads two text files and one web page, and reaches the story page with its ali
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from newsdiff.models import AlignmentJob, Article, Story
 
 pytestmark = pytest.mark.django_db(transaction=True)  # (the Editors group: tests/browser/conftest.py)
-PASSWORD = "a long browser-test passphrase"
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 
 
-def test_an_editor_creates_a_story_uploads_articles_and_sees_it_aligned(page, live_server, screenshot, monkeypatch):
-    monkeypatch.setenv("NEWSDIFF_EDITOR_PASSWORD", PASSWORD)
-    call_command("make_editor", "ed", "--noinput", verbosity=0)
-    page.goto(f"{live_server.url}{reverse('admin:login')}?next={reverse('admin:newsdiff_story_add')}")
-    page.get_by_label("Username").fill("ed")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+def test_an_editor_creates_a_story_uploads_articles_and_sees_it_aligned(page, live_server, screenshot, log_in_editor):
+    log_in_editor(reverse("admin:newsdiff_story_add"))
 
     page.get_by_label("Title").fill("Corran crossing reopens")
     page.get_by_label("Slug").fill("corran")

@@ -2,7 +2,6 @@
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Q
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -12,17 +11,11 @@ from newsdiff.models import AlignedPair, Passage
 from .test_story_page import story_url, widest_claim_passage
 
 pytestmark = pytest.mark.django_db(transaction=True)  # (the Editors group: tests/browser/conftest.py)
-PASSWORD = "a long browser-test passphrase"
 
 
 def test_an_editor_confirms_and_rejects_pairs_in_place_and_the_decisions_stay(page, live_server, seed_story,
-                                                                             screenshot, monkeypatch):
-    monkeypatch.setenv("NEWSDIFF_EDITOR_PASSWORD", PASSWORD)
-    call_command("make_editor", "ed", "--noinput", verbosity=0)
-    page.goto(f"{live_server.url}{reverse('admin:login')}?next={reverse('newsdiff:story', args=[seed_story.slug])}")
-    page.get_by_label("Username").fill("ed")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+                                                                             screenshot, log_in_editor):
+    log_in_editor(reverse("newsdiff:story", args=[seed_story.slug]))
     expect(page).to_have_url(story_url(live_server, seed_story))
     expect(page.locator("header.site .account")).to_contain_text("ed")
 
@@ -57,16 +50,10 @@ def best_linked_passage(story) -> Passage:
 
 
 def test_focus_stays_on_the_tagged_row_a_decision_is_undone_and_a_note_saved(page, live_server, seed_story,
-                                                                            screenshot, monkeypatch):
-    monkeypatch.setenv("NEWSDIFF_EDITOR_PASSWORD", PASSWORD)
-    call_command("make_editor", "ed", "--noinput", verbosity=0)
+                                                                            screenshot, log_in_editor):
     passage = best_linked_passage(seed_story)
     pair = AlignedPair.objects.filter(Q(a=passage) | Q(b=passage), tagged_at=None).order_by("-score").first()
-    page.goto(f"{live_server.url}{reverse('admin:login')}?next="
-              f"{reverse('newsdiff:passage', args=[seed_story.slug, passage.pk])}")
-    page.get_by_label("Username").fill("ed")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_editor(reverse("newsdiff:passage", args=[seed_story.slug, passage.pk]))
     page.evaluate("""() => { window.__tagged = [];
         document.body.addEventListener("pairTagged", (e) => window.__tagged.push(e.detail)); }""")
     row = page.locator(f"#pair-{pair.pk}")
