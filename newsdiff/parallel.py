@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from . import search
 from .align.claims import claims
 from .filters import Filters
 from .models import AlignedPair, Article, Exchange, Passage, Story
@@ -81,8 +82,7 @@ def _passages(story: Story, filters: Filters, legend: list[dict]):
         query = query.filter(article__outlet_id__in=filters.outlets)
     if filters.voices:
         query = query.filter(voice_id__in=[v["pk"] for v in legend if v["slug"] in filters.voices])
-    if filters.q:
-        query = query.filter(text__icontains=filters.q)
+    query = search.matching(query, filters.q)
     return list(query.only("pk", "article_id", "position", "text", "kind", "voice_id", "exchange_id")
                 .order_by("article_id", "position"))
 
