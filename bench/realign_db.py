@@ -9,7 +9,8 @@ started by scripts/with_postgres.sh in a temporary folder): migrate, ingest with
 aligning, align, tag one pair in 50 as an editor would (status, relation, note), then
 change every stored pair's score and features (so the next run has to write every pair)
 and align again. Prints, per database, the ingest time, the first alignment, and the
-re-run: its total, its write phase and its counts; and exits 1 if a decision was lost.
+re-run: its total, its phases (`write` is the database's part) and its counts; exits 1
+if a decision was lost or a pair kept its changed score.
 """
 import argparse
 import json
@@ -44,7 +45,9 @@ def child(folder: Path) -> dict:
     call_command("migrate", verbosity=0)
     start = time.perf_counter()
     story = ingest_story(folder).story
-    figures = {"database": f"{connection.vendor} {connection.Database.__name__}",
+    version = connection.cursor().connection.info.server_version if connection.vendor == "postgresql" else None
+    database = f"PostgreSQL {version // 10000}.{version % 10000}" if version else f"SQLite {connection.Database.sqlite_version}"
+    figures = {"database": database,
                "articles": story.articles.count(), "passages": Passage.objects.of_story(story).count(),
                "ingest": time.perf_counter() - start}
 
@@ -66,7 +69,7 @@ def child(folder: Path) -> dict:
     again, figures["realign"] = align()
     after = set(pairs.filter(pk__in=decided).values_list("pk", "status", "relation", "note", "tagged_by", "tagged_at"))
     figures.update(pairs=pairs.count(), decided=len(decided), decisions_kept=before == after,
-                   first_write=first.timings["write"], write=again.timings["write"],
+                   first_write=first.timings["write"], phases=again.timings, write=again.timings["write"],
                    counts={k: getattr(again, k) for k in ("pairs_created", "pairs_updated", "pairs_kept",
                                                           "pairs_removed")},
                    still_changed=pairs.filter(score=0.001).count())
@@ -101,10 +104,11 @@ def main() -> int:
         for env, wrapper in runs:
             f = run_child(folder, env, wrapper)
             ok &= f["decisions_kept"] and f["still_changed"] == 0
-            print(f"{f['database']:22} articles {f['articles']}  passages {f['passages']}  pairs {f['pairs']}  "
-                  f"ingest {f['ingest']:.1f}s  align {f['align']:.1f}s (write {f['first_write']:.2f}s)  "
-                  f"re-align with every score changed {f['realign']:.1f}s (write {f['write']:.2f}s)  "
-                  f"{f['counts']}  {f['decided']} decisions kept: {f['decisions_kept']}")
+            phases = "  ".join(f"{k} {v:.1f}s" for k, v in f["phases"].items())
+            print(f"{f['database']}: {f['articles']} articles, {f['passages']} passages, {f['pairs']} pairs; "
+                  f"ingest {f['ingest']:.1f}s; align {f['align']:.1f}s (write {f['first_write']:.2f}s)\n"
+                  f"  re-align with every score changed: {f['realign']:.1f}s ({phases})\n"
+                  f"  {f['counts']}; {f['decided']} editor decisions kept: {f['decisions_kept']}")
     return 0 if ok else 1
 
 

@@ -21,9 +21,10 @@ minutes): if anything fails or the process dies, the previous pairs and
 exchanges stay exactly as they were and the job records the error. Editors' decisions survive every run:
 
 - a pair an editor tagged (`tagged_at` set: confirmed, rejected, relabelled or
-  annotated) keeps its status, relation, note and tagger; if the run no longer
-  proposes it, it is kept and flagged `stale`. A proposed pair the run no
-  longer finds is removed;
+  annotated; or with a status other than proposed, or a note) keeps its status,
+  relation, note and tagger; if the run no longer proposes it, it is kept and
+  flagged `stale`. A proposed pair the run no longer finds is removed; one it
+  scores differently is replaced under the same id (see `_write_pairs`);
 - an exchange keeps its identity when a new group mostly holds its passages;
   an exchange an editor renamed, merged or reordered keeps its title and
   position, and absorbs every new group that mostly sits in it (a merge stays
