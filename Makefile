@@ -7,6 +7,19 @@ HOST ?= 127.0.0.1:8000
 
 CHROMIUM ?= /usr/bin/chromium
 
+# With DEBUG off the app refuses to start without a SECRET_KEY (newsdiff/settings.py). Unless one is set,
+# make creates a random key once in .secret-key (gitignored, readable by you alone) and exports it to
+# every command below; for your own manage.py commands: export SECRET_KEY="$$(cat .secret-key)".
+SECRET_KEY_FILE := .secret-key
+ifeq ($(strip $(SECRET_KEY)),)
+SECRET_KEY := $(shell test -s $(SECRET_KEY_FILE) || (umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE)); cat $(SECRET_KEY_FILE))
+endif
+export SECRET_KEY
+
+# The demo is served over plain http on this machine: no https redirect, no HSTS, cookies without Secure.
+# Production leaves this unset (README, Deploying).
+demo serve: export NEWSDIFF_PLAIN_HTTP ?= 1
+
 .PHONY: demo serve test test-postgres install browser postgresql fixture fuzz clean
 
 install: $(STAMP)
@@ -23,7 +36,7 @@ demo: install
 	$(PY) manage.py align biden-putin-2021-12-07
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "To tag alignments, make an editor account (asks for a password; there is no default one):"
-	@echo "    $(PY) manage.py make_editor YOUR-NAME"
+	@echo "    SECRET_KEY=\"\$$(cat $(SECRET_KEY_FILE))\" $(PY) manage.py make_editor YOUR-NAME"
 	@echo "then log in from any page (top right) or at http://$(HOST)/admin/."
 	@echo "newsdiff is serving on http://$(HOST)/ (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST) --noreload

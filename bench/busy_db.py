@@ -15,7 +15,6 @@ those that overlapped the write phase.
 import argparse
 import http.cookiejar
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys

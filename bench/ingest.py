@@ -9,6 +9,7 @@ encoder's weights are loaded first (once per process: a web or worker process ke
 and reported on their own line. Prints wall-clock seconds.
 """
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -18,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TMP = Path(tempfile.mkdtemp(prefix="newsdiff-bench-"))
-os.environ.update(DATABASE_URL=f"sqlite:///{TMP}/db.sqlite3", SECRET_KEY="bench-only", DJANGO_SETTINGS_MODULE="newsdiff.settings")
+os.environ.update(DATABASE_URL=f"sqlite:///{TMP}/db.sqlite3", SECRET_KEY=secrets.token_urlsafe(50), DJANGO_SETTINGS_MODULE="newsdiff.settings")
 
 import django  # noqa: E402
 

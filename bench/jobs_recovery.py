@@ -23,11 +23,11 @@ import argparse
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,6 +37,7 @@ from align import perturb  # bench/align.py: the same perturbed copies
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "stories" / "biden-putin-2021-12-07"
 PY = str(ROOT / ".venv" / "bin" / "python")
+BENCH_SECRET_KEY = secrets.token_urlsafe(50)
 
 
 def make_story(folder: Path, copies: int, slug: str = "") -> Path:
@@ -75,7 +76,9 @@ class Site:
 
     def __init__(self, base: Path, name: str, **env):
         self.db = base / f"{name}.sqlite3"
-        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{self.db}", "PYTHONUNBUFFERED": "1", **env}
+        # A throwaway key unless one is set (DEBUG is off), and plain http: busy_db.py serves over it.
+        self.env = {"SECRET_KEY": BENCH_SECRET_KEY, "NEWSDIFF_PLAIN_HTTP": "1", **os.environ,
+                    "DATABASE_URL": f"sqlite:///{self.db}", "PYTHONUNBUFFERED": "1", **env}
         self.run("migrate", "--noinput", "-v", "0")
 
     def popen(self, *args, **env) -> subprocess.Popen:

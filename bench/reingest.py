@@ -10,6 +10,7 @@ how many decisions are still there (with who and when), the ingest report's pass
 what became of the corrected, removed and added sentences. Exits 1 if a decision was lost.
 """
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -18,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TMP = Path(tempfile.mkdtemp(prefix="newsdiff-reingest-"))
-os.environ.update(DATABASE_URL=f"sqlite:///{TMP}/db.sqlite3", SECRET_KEY="bench-only",
+os.environ.update(DATABASE_URL=f"sqlite:///{TMP}/db.sqlite3", SECRET_KEY=secrets.token_urlsafe(50),
                   DJANGO_SETTINGS_MODULE="newsdiff.settings")
 
 import django  # noqa: E402

@@ -4,6 +4,7 @@
 path, points Django at an in-memory SQLite database and sets it up.
 """
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ STORY = ROOT / "fixtures" / "stories" / "biden-putin-2021-12-07"
 
 sys.path[:0] = [str(ROOT), str(EVAL)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdiff.settings")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG is off: the app needs one
 os.environ["DATABASE_URL"] = "sqlite://:memory:"
 
 import django  # noqa: E402

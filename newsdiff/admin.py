@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from . import editing
 from .attribution import attribute_story
 from .jobs import JobAlreadyActive, start_alignment
+from .queueing import InlineJobRefused, ensure_web_request_may_start_jobs
 from .models import AlignedPair, AlignmentJob, Article, Exchange, Outlet, Passage, Speaker, Story, Voice
 from .text.diff import word_diff
 
@@ -119,6 +120,11 @@ class StoryAdmin(NewsdiffAdmin):
 
     @admin.action(description="Run alignment for the selected stories", permissions=["run_alignment"])
     def run_alignment(self, request, queryset):
+        try:
+            ensure_web_request_may_start_jobs()  # production: the job goes to the worker's queue, never inline here
+        except InlineJobRefused as e:
+            self.message_user(request, f"No alignment started: {e}", messages.ERROR)
+            return
         for story in queryset:
             try:
                 job = start_alignment(story)
@@ -127,7 +133,8 @@ class StoryAdmin(NewsdiffAdmin):
                 continue
             job.refresh_from_db()
             level = messages.ERROR if job.status == AlignmentJob.Status.FAILED else messages.SUCCESS
-            self.message_user(request, f"{story.slug}: alignment job {job.pk} {job.status}", level)
+            waiting = " (the worker runs it; the story page follows it)" if job.status == AlignmentJob.Status.QUEUED else ""
+            self.message_user(request, f"{story.slug}: alignment job {job.pk} {job.status}{waiting}", level)
 
     def has_run_alignment_permission(self, request):
         return request.user.has_perm("newsdiff.run_alignment")

@@ -15,18 +15,7 @@ import csv
 from collections import defaultdict
 
 from .models import AlignedPair, Article, Exchange, Passage, Story
-
-
-def voice_shares(passages, voice_slugs: list[str]) -> dict[int, dict[str, float]]:
-    """Per article id, the fraction of its words in each voice (every voice listed)."""
-    words: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(voice_slugs, 0))
-    for article_id, voice, text in passages:
-        words[article_id][voice] = words[article_id].get(voice, 0) + len(text.split())
-    shares = {}
-    for article_id, counts in words.items():
-        total = sum(counts.values()) or 1
-        shares[article_id] = {slug: round(n / total, 4) for slug, n in counts.items()}
-    return shares
+from .selectors import voice_shares
 
 
 def story_export(story: Story) -> dict:

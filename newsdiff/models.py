@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from .search import matching
+
 
 class StoryManager(models.Manager):
     def get_by_natural_key(self, slug):
@@ -233,6 +235,18 @@ class PassageQuerySet(models.QuerySet):
     def retired(self):
         return self.filter(retired_at__isnull=False)
 
+    def matching(self, filters, search: bool = True):
+        """The passages a researcher's `filters.Filters` keep: its outlets, voices (slugs) and,
+        unless `search` is false, its search words (newsdiff.search: PostgreSQL's full-text search there)."""
+        query = self
+        if filters.outlets:
+            query = query.filter(article__outlet_id__in=filters.outlets)
+        if filters.voices:
+            query = query.filter(voice__slug__in=filters.voices)
+        if search:
+            query = matching(query, filters.q)
+        return query
+
 
 class PassageManager(models.Manager.from_queryset(PassageQuerySet)):
     def get_by_natural_key(self, story_slug, source, position):
@@ -314,7 +328,27 @@ class Passage(models.Model):
             raise ValidationError("text differs from article.body[start:end]")
 
 
-class AlignedPairManager(models.Manager):
+class AlignedPairQuerySet(models.QuerySet):
+    def shown(self, filters):
+        """The pairs a researcher's `filters.Filters` keep, on every page alike.
+
+        Their status (rejected pairs only when asked) and minimum score; both passages live (a retired
+        passage is in no grid) and both of the chosen outlets and voices; the search words in at least
+        one of the two (a search finds passages; what they were aligned to stays in view).
+        """
+        query = self.filter(status__in=filters.statuses, a__retired_at__isnull=True, b__retired_at__isnull=True)
+        if filters.min_score is not None:
+            query = query.filter(score__gte=filters.min_score)
+        if filters.outlets or filters.voices:
+            kept = Passage.objects.matching(filters, search=False).values("pk")
+            query = query.filter(a__in=kept, b__in=kept)
+        return matching(query, filters.q, "a__text", "b__text")
+
+    def touching(self, passage):
+        return self.filter(Q(a=passage) | Q(b=passage))
+
+
+class AlignedPairManager(models.Manager.from_queryset(AlignedPairQuerySet)):
     def get_by_natural_key(self, a_story, a_source, a_position, b_story, b_source, b_position):
         return self.get(a=Passage.objects.get_by_natural_key(a_story, a_source, a_position),
                         b=Passage.objects.get_by_natural_key(b_story, b_source, b_position))

@@ -9,13 +9,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
-
-from . import search
 from .align.claims import claims
 from .filters import Filters
 from .models import AlignedPair, Article, Exchange, Passage, Story
-from .selectors import voice_bars
+from .selectors import Legend, LegendVoice
 from .text.diff import similarity, word_diff
 
 
@@ -34,7 +31,7 @@ class Shown:
     text: str
     kind: str
     article: Article
-    voice: dict
+    voice: LegendVoice
     links: int = 0
 
 
@@ -63,52 +60,29 @@ class Grid:
     n_pairs: int = 0
 
 
-def story_articles(story: Story, legend: list[dict]) -> list[Article]:
-    """The story's articles with their outlet, passage count and voice-share bar (2 queries)."""
-    articles = list(
-        Article.objects.filter(story=story).select_related("outlet")
-        .annotate(n_passages=Count("passages", filter=Q(passages__retired_at__isnull=True)))
-        .order_by("source")
-    )
-    bars = voice_bars(story, legend)
-    for article in articles:
-        article.voice_bar = bars.get(article.pk, [])
-    return articles
-
-
-def _passages(story: Story, filters: Filters, legend: list[dict]):
-    query = Passage.objects.of_story(story).live()
-    if filters.outlets:
-        query = query.filter(article__outlet_id__in=filters.outlets)
-    if filters.voices:
-        query = query.filter(voice_id__in=[v["pk"] for v in legend if v["slug"] in filters.voices])
-    query = search.matching(query, filters.q)
-    return list(query.only("pk", "article_id", "position", "text", "kind", "voice_id", "exchange_id")
+def _passages(story: Story, filters: Filters):
+    return list(Passage.objects.of_story(story).live().matching(filters)
+                .only("pk", "article_id", "position", "text", "kind", "voice_id", "exchange_id")
                 .order_by("article_id", "position"))
 
 
-def _pairs(story: Story, filters: Filters, visible: set[int]) -> list[tuple[int, int, float]]:
-    """The pairs the filters keep, between two `visible` passages."""
-    query = AlignedPair.objects.filter(story=story, status__in=filters.statuses)
-    if filters.min_score is not None:
-        query = query.filter(score__gte=filters.min_score)
-    return [(a, b, s) for a, b, s in query.values_list("a_id", "b_id", "score") if a in visible and b in visible]
+def _pairs(story: Story, filters: Filters) -> list[tuple[int, int, float]]:
+    """The pairs the filters keep (`AlignedPair.objects.shown`), as (a, b, score)."""
+    return list(AlignedPair.objects.filter(story=story).shown(filters).values_list("a_id", "b_id", "score"))
 
 
-def parallel_grid(story: Story, filters: Filters, legend: list[dict], articles: list[Article]) -> Grid:
+def parallel_grid(story: Story, filters: Filters, legend: Legend, articles: list[Article]) -> Grid:
     """Rows of exchanges by columns of voices (or outlets); each cell's passages grouped by claim."""
     article_of = {a.pk: a for a in articles}
-    voice_of = {v["pk"]: v for v in legend}
     if filters.by == "outlet":
         columns = [Column(a.pk, a.outlet.name) for a in articles
                    if not filters.outlets or a.outlet_id in filters.outlets]
     else:
-        columns = [Column(v["pk"], v["name"], v["colour"]) for v in legend
-                   if not filters.voices or v["slug"] in filters.voices]
+        columns = [Column(v.pk, v.name, v.colour) for v in legend if not filters.voices or v.slug in filters.voices]
     column_index = {c.key: i for i, c in enumerate(columns)}
-    passages = _passages(story, filters, legend)
+    passages = _passages(story, filters)
     visible = {p.pk for p in passages}
-    pairs = _pairs(story, filters, visible)
+    pairs = [(a, b, score) for a, b, score in _pairs(story, filters) if a in visible and b in visible]
 
     links, weight = Counter(), Counter()
     for a, b, score in pairs:
@@ -142,9 +116,7 @@ def parallel_grid(story: Story, filters: Filters, legend: list[dict], articles: 
             key = p.article_id if filters.by == "outlet" else p.voice_id
             if key not in column_index:
                 continue
-            shown = Shown(p.pk, p.text, p.kind, article_of[p.article_id],
-                          voice_of.get(p.voice_id, {"name": "", "colour": "voice-default", "slug": ""}),
-                          links[p.pk])
+            shown = Shown(p.pk, p.text, p.kind, article_of[p.article_id], legend.of(p.voice_id), links[p.pk])
             blocks[column_index[key]][claim_of.get(p.pk, -p.pk)].append(shown)
         cells = []
         for column, cell in zip(columns, blocks):
@@ -168,35 +140,27 @@ class Counterpart:
 
     pair: AlignedPair
     passage: Passage
-    voice: dict
+    voice: LegendVoice
     diff: list
     shared: int  # percent of words the two wordings share
 
 
-def drilldown(passage: Passage, filters: Filters, legend: list[dict]) -> list[Counterpart]:
-    """Every passage aligned to `passage` that the filters keep, best score first (1 query)."""
+def drilldown(passage: Passage, filters: Filters, legend: Legend) -> list[Counterpart]:
+    """Every passage aligned to `passage` by a pair the filters keep (`AlignedPair.objects.shown`),
+    best score first (1 query)."""
     query = (
-        AlignedPair.objects.filter(Q(a=passage) | Q(b=passage), status__in=filters.statuses)
-        .filter(a__retired_at__isnull=True, b__retired_at__isnull=True)
+        AlignedPair.objects.touching(passage).shown(filters)
         .select_related("a__article__outlet", "b__article__outlet")
         .order_by("-score", "pk")
     )
-    if filters.min_score is not None:
-        query = query.filter(score__gte=filters.min_score)
-    out = []
-    for pair in query:
-        counterpart = read_against(pair, passage, legend)
-        if not filters.outlets or counterpart.passage.article.outlet_id in filters.outlets:
-            out.append(counterpart)
-    return out
+    return [read_against(pair, passage, legend) for pair in query]
 
 
-def read_against(pair: AlignedPair, passage: Passage, legend: list[dict]) -> Counterpart:
+def read_against(pair: AlignedPair, passage: Passage, legend: Legend) -> Counterpart:
     """The other passage of `pair`, with its word-level diff against `passage`."""
     other = pair.b if pair.a_id == passage.pk else pair.a
-    voice = next((v for v in legend if v["pk"] == other.voice_id), {})
     segments = word_diff(passage.text, other.text)
-    return Counterpart(pair, other, voice, segments, round(100 * similarity(segments)))
+    return Counterpart(pair, other, legend.of(other.voice_id), segments, round(100 * similarity(segments)))
 
 
 @dataclass
@@ -237,7 +201,7 @@ def coverage(story: Story, filters: Filters, articles: list[Article]) -> Coverag
                   "shade": round(counts.get((key, a.pk), 0) / peak, 2)} for a in articles]
         result.rows.append(CoverageRow(exchange, exchange.title if exchange else "Not grouped yet",
                                        cells, sum(c["count"] for c in cells)))
-    pairs = _pairs(story, filters, set(passages))
+    pairs = [(a, b, score) for a, b, score in _pairs(story, filters) if a in passages and b in passages]
     links = Counter()
     for a, b, score in pairs:
         links[a] += score

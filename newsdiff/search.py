@@ -1,12 +1,14 @@
-"""The story page's text search over passages, as each database does it best.
+"""The researcher's text search, as each database does it best.
 
-`matching(passages, q)` narrows a Passage queryset to the passages a researcher's
-query `q` finds. Everywhere, a passage containing `q` as typed (any case) is found,
-so a name, a fragment of a word or an exact phrase always works. On PostgreSQL the
-query is also read as a web search (`websearch_to_tsquery`, English stemming):
-words in any order and any form ("warn Putin" finds "Putin warned"), a "quoted
-phrase", `or`, and `-word` to exclude. Any input is a valid query there: it
-never raises. SQLite has no such search and keeps the substring match alone.
+`matching(rows, q, *fields)` narrows a queryset to the rows where the query `q`
+finds at least one of the text `fields` (lookups such as "text" or "a__text";
+"text" by default). Everywhere, a text containing `q` as typed (any case) is
+found, so a name, a fragment of a word or an exact phrase always works. On
+PostgreSQL the query is also read as a web search (`websearch_to_tsquery`,
+English stemming): words in any order and any form ("warn Putin" finds "Putin
+warned"), a "quoted phrase", `or`, and `-word` to exclude; any input is a valid
+query there, it never raises. SQLite has no such search and keeps the substring
+match alone.
 """
 from __future__ import annotations
 
@@ -17,16 +19,20 @@ from django.db.models import Q, QuerySet
 SEARCH_CONFIG = "english"
 
 
-def matching(passages: QuerySet, q: str) -> QuerySet:
-    """`passages` narrowed to those `q` finds (see the module); the queryset unchanged for an empty `q`."""
+def matching(rows: QuerySet, q: str, *fields: str) -> QuerySet:
+    """`rows` narrowed to those whose `fields` `q` finds (see the module); `rows` itself for an empty `q`."""
     if not q:
-        return passages
-    contains = Q(text__icontains=q)
-    if connections[passages.db].vendor != "postgresql":
-        return passages.filter(contains)
+        return rows
+    fields = fields or ("text",)
+    found = Q()
+    for name in fields:
+        found |= Q(**{f"{name}__icontains": q})
+    if connections[rows.db].vendor != "postgresql":
+        return rows.filter(found)
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
     words = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-    return passages.annotate(search_document=SearchVector("text", config=SEARCH_CONFIG)).filter(
-        Q(search_document=words) | contains
-    )
+    documents = {f"search_document_{n}": SearchVector(name, config=SEARCH_CONFIG) for n, name in enumerate(fields)}
+    for alias in documents:
+        found |= Q(**{alias: words})
+    return rows.alias(**documents).filter(found)

@@ -1,29 +1,169 @@
-"""Reads the pages share: each a fixed number of queries whatever the story's size."""
-from .export import voice_shares
-from .models import Passage, Story
+"""The reads the researcher's pages share, each a fixed number of queries whatever the story's size.
+
+`Legend.of_story(story)` is the story's voices in column order with their colours;
+`story_articles` the articles with their voice-share bars. The filtered reads
+themselves are QuerySet methods (`Passage.objects.of_story(story).matching(filters)`,
+`AlignedPair.objects.shown(filters)`).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from .models import Article, Passage, Story
+from .outlets import colour_classes, monograms
 
 PALETTE_SIZE = 6  # colour classes voice-c0 .. voice-c5 in newsdiff.css
 
 
-def voice_legend(story: Story) -> list[dict]:
-    """The story's voices in column order, each with its colour class (the default voice is grey)."""
-    legend = []
-    official = 0
-    for voice in story.voices.order_by("position"):
-        colour = "voice-default" if voice.is_default else f"voice-c{official % PALETTE_SIZE}"
-        official += not voice.is_default
-        legend.append({"slug": voice.slug, "name": voice.name, "colour": colour, "pk": voice.pk})
-    return legend
+@dataclass(frozen=True)
+class LegendVoice:
+    """One voice as the pages show it: its name and colour class."""
+
+    pk: int | None
+    slug: str
+    name: str
+    colour: str
 
 
-def voice_bars(story: Story, legend: list[dict]) -> dict[int, list[dict]]:
-    """Per article id, its share of words in each voice that speaks in it, in column order."""
-    slug_of = {v["pk"]: v["slug"] for v in legend}
-    words = (Passage.objects.of_story(story).live()
-             .values_list("article_id", "voice_id", "text"))
-    shares = voice_shares([(a, slug_of.get(v), t) for a, v, t in words], [v["slug"] for v in legend])
-    return {
-        article_id: [{**v, "share": share[v["slug"]], "percent": round(100 * share[v["slug"]])}
-                     for v in legend if share.get(v["slug"])]
-        for article_id, share in shares.items()
-    }
+NO_VOICE = LegendVoice(None, "", "", "voice-default")
+
+
+class Legend:
+    """A story's voices in column order, each with its colour class (the default voice is grey).
+
+    Iterates as `LegendVoice`s; `of(voice_id)` finds one (a passage with no voice gets `NO_VOICE`).
+    """
+
+    def __init__(self, voices: Iterable[LegendVoice]):
+        self.voices = list(voices)
+        self._by_pk = {v.pk: v for v in self.voices}
+
+    @classmethod
+    def of_story(cls, story: Story) -> Legend:
+        voices, official = [], 0
+        for voice in story.voices.order_by("position"):
+            colour = "voice-default" if voice.is_default else f"voice-c{official % PALETTE_SIZE}"
+            official += not voice.is_default
+            voices.append(LegendVoice(voice.pk, voice.slug, voice.name, colour))
+        return cls(voices)
+
+    def __iter__(self) -> Iterator[LegendVoice]:
+        return iter(self.voices)
+
+    def __len__(self) -> int:
+        return len(self.voices)
+
+    def of(self, voice_id: int | None) -> LegendVoice:
+        return self._by_pk.get(voice_id, NO_VOICE)
+
+    @property
+    def slugs(self) -> list[str]:
+        return [v.slug for v in self.voices]
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(slug, name) pairs for a form's voice filter."""
+        return [(v.slug, v.name) for v in self.voices]
+
+
+@dataclass(frozen=True)
+class LegendOutlet:
+    """One outlet as the pages show it: a colour class and a monogram, its full name beside them."""
+
+    pk: int | None
+    name: str
+    monogram: str
+    colour: str
+
+
+NO_OUTLET = LegendOutlet(None, "", "?", "outlet-none")
+
+
+class OutletLegend:
+    """The outlets of a story's articles, by name, each with a stable colour class and a distinct monogram.
+
+    Iterates as `LegendOutlet`s; `of(outlet_id)` finds one.
+    """
+
+    def __init__(self, outlets: Iterable[tuple[int, str]]):
+        named = dict(outlets)  # id -> name
+        marks = monograms(list(named.values()))
+        colours = colour_classes(list(named.values()))
+        self.outlets = sorted((LegendOutlet(pk, name, marks[name], colours[name]) for pk, name in named.items()),
+                              key=lambda o: o.name.casefold())
+        self._by_pk = {o.pk: o for o in self.outlets}
+
+    @classmethod
+    def of_articles(cls, articles: Iterable[Article]) -> OutletLegend:
+        """From articles whose outlet is loaded (no query)."""
+        return cls((a.outlet_id, a.outlet.name) for a in articles)
+
+    def __iter__(self) -> Iterator[LegendOutlet]:
+        return iter(self.outlets)
+
+    def __len__(self) -> int:
+        return len(self.outlets)
+
+    def of(self, outlet_id: int | None) -> LegendOutlet:
+        return self._by_pk.get(outlet_id, NO_OUTLET)
+
+    def choices(self) -> list[tuple[int, str]]:
+        """(outlet id, name) pairs for a form's outlet filter."""
+        return [(o.pk, o.name) for o in self.outlets]
+
+
+@dataclass(frozen=True)
+class VoiceShare:
+    """One voice's part of an article's words."""
+
+    voice: LegendVoice
+    share: float  # 0..1
+    offset: float = 0.0  # where its segment starts in the article's stacked bar (the shares before it)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.share)
+
+
+def voice_shares(passages: Iterable[tuple[int, str | None, str]], voice_slugs: list[str]) -> dict[int, dict[str, float]]:
+    """Per article id, the fraction of its words in each voice (every voice listed), from (article id, voice slug, text)."""
+    words: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(voice_slugs, 0))
+    for article_id, voice, text in passages:
+        words[article_id][voice] = words[article_id].get(voice, 0) + len(text.split())
+    shares = {}
+    for article_id, counts in words.items():
+        total = sum(counts.values()) or 1
+        shares[article_id] = {slug: round(n / total, 4) for slug, n in counts.items()}
+    return shares
+
+
+def voice_bars(story: Story, legend: Legend) -> dict[int, list[VoiceShare]]:
+    """Per article id, its share of words in each voice that speaks in it, in column order, each with
+    its segment's offset in the stacked bar (1 query)."""
+    words = Passage.objects.of_story(story).live().values_list("article_id", "voice_id", "text")
+    shares = voice_shares([(a, legend.of(v).slug or None, t) for a, v, t in words], legend.slugs)
+    bars = {}
+    for article_id, share in shares.items():
+        bar, offset = [], 0.0
+        for v in legend:
+            if share.get(v.slug):
+                bar.append(VoiceShare(v, share[v.slug], offset))
+                offset += share[v.slug]
+        bars[article_id] = bar
+    return bars
+
+
+def story_articles(story: Story, legend: Legend) -> list[Article]:
+    """The story's articles with their outlet, live passage count and voice-share bar (2 queries)."""
+    articles = list(
+        Article.objects.filter(story=story).select_related("outlet")
+        .annotate(n_passages=Count("passages", filter=Q(passages__retired_at__isnull=True)))
+        .order_by("source")
+    )
+    bars = voice_bars(story, legend)
+    for article in articles:
+        article.voice_bar = bars.get(article.pk, [])
+    return articles

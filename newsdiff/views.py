@@ -9,12 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from . import editing
+from . import editing, pages
 from .export import story_export, write_pairs_csv
-from .filters import PairTagForm, StoryFilterForm
+from .filters import PairTagForm
 from .models import AlignedPair, Article, Passage, Story
-from .parallel import coverage, drilldown, parallel_grid, read_against, story_articles
-from .selectors import voice_legend
 
 TAG_PERMISSION = "newsdiff.change_alignedpair"
 
@@ -24,14 +22,6 @@ def _fragment(request, template: str, partial: str) -> str:
     if request.htmx and not request.htmx.history_restore_request:
         return f"{template}#{partial}"
     return template
-
-
-def _filter_form(request, legend: list[dict], outlets: list[tuple[int, str]]) -> StoryFilterForm:
-    return StoryFilterForm(request.GET, outlets=outlets, voices=[(v["slug"], v["name"]) for v in legend])
-
-
-def _outlets(articles) -> list[tuple[int, str]]:
-    return sorted({(a.outlet_id, a.outlet.name) for a in articles}, key=lambda o: o[1].casefold())
 
 
 @require_GET
@@ -44,14 +34,7 @@ def story_list(request):
 @vary_on_headers("HX-Request")
 def story_detail(request, slug):
     story = get_object_or_404(Story, slug=slug)
-    legend = voice_legend(story)
-    articles = story_articles(story, legend)
-    form = _filter_form(request, legend, _outlets(articles))
-    filters = form.filters()
-    grid = parallel_grid(story, filters, legend, articles)
-    context = {"story": story, "articles": articles, "legend": legend, "form": form, "filters": filters,
-               "grid": grid, "query": request.GET.urlencode(), "job": story.jobs.first()}
-    return render(request, _fragment(request, "newsdiff/story_detail.html", "grid"), context)
+    return render(request, _fragment(request, "newsdiff/story_detail.html", "grid"), pages.story_page(story, request.GET))
 
 
 @require_GET
@@ -75,16 +58,7 @@ def passage_detail(request, slug, passage_id):
         Passage.objects.select_related("article__story", "article__outlet", "voice", "speaker", "exchange"),
         pk=passage_id, article__story__slug=slug,
     )
-    story = passage.article.story
-    legend = voice_legend(story)
-    articles = Article.objects.filter(story=story).select_related("outlet").only("outlet__name", "story_id")
-    filters = _filter_form(request, legend, _outlets(articles)).filters()
-    context = {
-        "story": story, "passage": passage, "legend": legend,
-        "voice": next((v for v in legend if v["pk"] == passage.voice_id), {}),
-        "counterparts": drilldown(passage, filters, legend), "filters": filters,
-        "query": request.GET.urlencode(), "can_tag": request.user.has_perm(TAG_PERMISSION),
-    }
+    context = pages.passage_page(passage, request.GET, can_tag=request.user.has_perm(TAG_PERMISSION))
     return render(request, _fragment(request, "newsdiff/passage_detail.html", "drilldown"), context)
 
 
@@ -108,38 +82,19 @@ def tag_pair(request, slug, pair_id):
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
             back = reverse("newsdiff:passage", args=[slug, passage.pk])
         return redirect(back)
-    legend = voice_legend(pair.story)
-    context = {"story": pair.story, "passage": passage, "c": read_against(pair, passage, legend), "can_tag": True,
-               "query": request.GET.urlencode()}
-    return render(request, "newsdiff/passage_detail.html#counterpart", context)
+    return render(request, "newsdiff/passage_detail.html#counterpart", pages.counterpart_row(pair, passage, request.GET))
 
 
 @require_GET
 def story_coverage(request, slug):
     story = get_object_or_404(Story, slug=slug)
-    legend = voice_legend(story)
-    articles = story_articles(story, legend)
-    filters = _filter_form(request, legend, _outlets(articles)).filters()
-    context = {"story": story, "legend": legend, "coverage": coverage(story, filters, articles),
-               "query": request.GET.urlencode()}
-    return render(request, "newsdiff/coverage.html", context)
+    return render(request, "newsdiff/coverage.html", pages.coverage_page(story, request.GET))
 
 
 @require_GET
 def article_detail(request, slug, article_id):
     article = get_object_or_404(Article.objects.select_related("story", "outlet"), pk=article_id, story__slug=slug)
-    legend = voice_legend(article.story)
-    colour_of = {v["pk"]: v["colour"] for v in legend}
-    passages = article.passages.live().select_related("voice", "speaker").order_by("position")
-    paragraphs: dict[int, list] = {}
-    for p in passages:
-        p.colour = colour_of.get(p.voice_id, "voice-default")
-        paragraphs.setdefault(p.paragraph, []).append(p)
-    return render(
-        request,
-        "newsdiff/article_detail.html",
-        {"story": article.story, "article": article, "paragraphs": list(paragraphs.values()), "legend": legend},
-    )
+    return render(request, "newsdiff/article_detail.html", pages.article_page(article))
 
 
 @require_GET

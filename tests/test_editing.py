@@ -8,31 +8,15 @@ from django.db.models import Count, Q
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from newsdiff import editing
 from newsdiff.models import AlignedPair, AlignmentJob, Article, Exchange, Outlet, Passage, Speaker, Story, Voice
 
-from .conftest import SEED_STORY
-from .test_parallel_views import build_story
+from .conftest import SEED_STORY, build_story
 
 pytestmark = pytest.mark.django_db
 SLUG = "biden-putin-2021-12-07"
-
-
-@pytest.fixture
-def editor(django_user_model, monkeypatch):
-    monkeypatch.setenv("NEWSDIFF_EDITOR_PASSWORD", "a long demo passphrase")
-    call_command("make_editor", "ed", "--noinput", stdout=open("/dev/null", "w"))
-    return django_user_model.objects.get(username="ed")
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture
@@ -263,57 +247,6 @@ def test_tags_voices_and_exchanges_set_by_editors_survive_align_and_attribute(ed
 
 def tag_url(pair):
     return reverse("newsdiff:tag_pair", args=[pair.story.slug, pair.pk])
-
-
-def test_an_editor_tags_a_pair_in_place_and_gets_the_updated_row(editor, story):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(editor)
-    pair = AlignedPair.objects.filter(a__text__contains="conquer").get()
-    page = client.get(reverse("newsdiff:passage", args=[story.slug, pair.a_id]))
-    html = page.content.decode()
-    assert "Confirm</button>" in html and 'name="csrfmiddlewaretoken"' in html
-    token = page.cookies["csrftoken"].value
-    response = client.post(tag_url(pair), {"status": "confirmed", "viewed_from": pair.a_id,
-                                           "csrfmiddlewaretoken": token}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
-    row = response.content.decode()
-    assert row.lstrip().startswith(f'<li class="counterpart status-confirmed" id="pair-{pair.pk}"')
-    assert "tagged by ed" in row and "<del>conquer</del> <ins>seize</ins>" in row
-    pair.refresh_from_db()
-    assert (pair.status, pair.tagged_by) == ("confirmed", "ed") and log_of(pair)
-    response = client.post(tag_url(pair), {"relation": "variant", "viewed_from": pair.a_id,
-                                           "csrfmiddlewaretoken": token})  # no htmx: back to the page
-    assert response.status_code == 302
-    pair.refresh_from_db()
-    assert (pair.status, pair.relation) == ("confirmed", "variant")
-
-
-def test_researchers_see_no_controls_and_cannot_tag(client, story, django_user_model):
-    pair = AlignedPair.objects.first()
-    html = client.get(reverse("newsdiff:passage", args=[story.slug, pair.a_id])).content.decode()
-    assert "Confirm</button>" not in html
-    assert client.post(tag_url(pair), {"status": "rejected", "viewed_from": pair.a_id}).status_code == 403
-    reader = django_user_model.objects.create_user("reader", password="x")
-    client.force_login(reader)
-    assert client.post(tag_url(pair), {"status": "rejected", "viewed_from": pair.a_id}).status_code == 403
-    pair.refresh_from_db()
-    assert (pair.status, pair.tagged_by) == ("proposed", "")
-
-
-def test_a_tag_without_a_csrf_token_or_with_bad_values_is_refused(editor, story):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(editor)
-    pair = AlignedPair.objects.first()
-    assert client.post(tag_url(pair), {"status": "confirmed", "viewed_from": pair.a_id}).status_code == 403
-    token = client.get(reverse("newsdiff:passage", args=[story.slug, pair.a_id])).cookies["csrftoken"].value
-    assert client.post(tag_url(pair), {"status": "maybe", "viewed_from": pair.a_id,
-                                       "csrfmiddlewaretoken": token}).status_code == 400
-    other = Passage.objects.exclude(pk__in=[pair.a_id, pair.b_id]).first()
-    assert client.post(tag_url(pair), {"status": "confirmed", "viewed_from": other.pk,
-                                       "csrfmiddlewaretoken": token}).status_code == 400
-    assert client.get(tag_url(pair)).status_code == 405
-    pair.refresh_from_db()
-    assert pair.status == "proposed"
 
 
 # The record travels ----------------------------------------------------------------------------------

@@ -6,12 +6,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from newsdiff.export import story_export, voice_shares, write_pairs_csv
+from newsdiff.export import story_export, write_pairs_csv
+from newsdiff.selectors import voice_shares
 from newsdiff.ingest import ingest_story
 from newsdiff.models import AlignedPair, Exchange, Passage, Speaker, Story
 
 from .conftest import ARTICLE
-from .test_parallel_views import build_story
+from .conftest import build_story
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,5 @@
 """The demo fixture and the seed story folder are two paths to the same data."""
 import json
-import sys
 
 import pytest
 from django.core.management import call_command

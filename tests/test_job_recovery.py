@@ -12,11 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsdiff import jobs
-from newsdiff.ingest import ingest_story
 from newsdiff.jobs import run_alignment, start_alignment
 from newsdiff.models import AlignedPair, AlignmentJob, Story
-
-from .conftest import SEED_STORY
 
 pytestmark = pytest.mark.django_db
 SLUG = "biden-putin-2021-12-07"
@@ -221,71 +218,16 @@ def test_an_ingest_with_a_job_queued_says_that_job_will_align_it(seed_story_dir,
     assert AlignmentJob.objects.count() == 1
 
 
-# The story page's job state
-
-
-@pytest.fixture
-def small_story(make_story):
-    from .conftest import ARTICLE
-
-    ingest_story(make_story({"a.txt": ARTICLE}))
-    return Story.objects.get(slug="talks")
-
-
-def story_page(client, story):
-    return client.get(reverse("newsdiff:story", args=[story.slug])).content.decode()
-
-
-def test_the_story_page_says_when_no_alignment_ran(client, small_story):
-    assert "Not aligned yet" in story_page(client, small_story)
-
-
-def test_the_story_page_shows_a_queued_or_running_job_and_polls_it(client, small_story):
-    job = AlignmentJob.objects.create(story=small_story)
-    page = story_page(client, small_story)
-    assert "Alignment queued" in page and 'hx-trigger="every 3s"' in page
-    assert f'href="{reverse("newsdiff:story", args=["talks"])}">Refresh</a>' in page
-    AlignmentJob.objects.filter(pk=job.pk).update(status="running", progress_done=2, progress_total=5,
-                                                  heartbeat_at=timezone.now())
-    page = story_page(client, small_story)
-    assert "2 of 5 articles scored" in page and 'hx-trigger="every 3s"' in page
-
-
-def test_the_story_page_shows_a_failed_job_with_its_error_and_stops_polling(client, small_story):
-    AlignmentJob.objects.create(story=small_story, status="failed", finished_at=timezone.now(),
-                                error="RuntimeError: disk on fire\nTraceback ...")
-    page = story_page(client, small_story)
-    assert "The last alignment failed" in page and "RuntimeError: disk on fire" in page
-    assert "Traceback" not in page and "every 3s" not in page
-
-
-def test_the_story_page_shows_a_finished_job(client, small_story):
-    AlignmentJob.objects.create(story=small_story, status="succeeded", finished_at=timezone.now(), pairs_created=7)
-    page = story_page(client, small_story)
-    assert "Aligned" in page and "7 pairs created" in page and "every 3s" not in page
-
-
-def test_the_polled_job_state_reloads_the_page_once_the_job_ended(client, small_story):
-    job = AlignmentJob.objects.create(story=small_story, status="running")
-    url = reverse("newsdiff:job", args=["talks"]) + "?polling=1"
-    response = client.get(url, headers={"HX-Request": "true"})
-    assert response.status_code == 200 and "HX-Refresh" not in response and "every 3s" in response.content.decode()
-    AlignmentJob.objects.filter(pk=job.pk).update(status="succeeded", finished_at=timezone.now())
-    response = client.get(url, headers={"HX-Request": "true"})
-    assert response["HX-Refresh"] == "true"
-    assert client.get(reverse("newsdiff:job", args=["nope"])).status_code == 404
-
-
 # A database too busy to answer
 
 
 def test_a_view_that_cannot_get_the_database_answers_503_not_500(client, small_story, monkeypatch):
-    from newsdiff import views
+    from newsdiff import pages
 
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(views, "parallel_grid", locked)
+    monkeypatch.setattr(pages, "parallel_grid", locked)
     response = client.get(reverse("newsdiff:story", args=["talks"]))
     assert response.status_code == 503 and response["Retry-After"]
     assert "busy for a moment" in response.content.decode() and "Nothing of it was saved" in response.content.decode()
@@ -306,11 +248,11 @@ def test_a_login_whose_session_cannot_be_saved_answers_503(small_story, django_u
 
 
 def test_other_errors_are_still_a_500(client, small_story, monkeypatch):
-    from newsdiff import views
+    from newsdiff import pages
 
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr(views, "parallel_grid", broken)
+    monkeypatch.setattr(pages, "parallel_grid", broken)
     response = Client(raise_request_exception=False).get(reverse("newsdiff:story", args=["talks"]))
     assert response.status_code == 500

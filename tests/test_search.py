@@ -3,10 +3,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from newsdiff.models import Passage
+from newsdiff.filters import Filters
+from newsdiff.models import AlignedPair, Passage
 from newsdiff.search import matching
 
-from .test_parallel_views import build_story
+from .conftest import build_story
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -40,6 +41,16 @@ def test_words_apart_or_in_another_form_are_found_only_where_the_database_can_se
                 if connection.vendor == "postgresql" else set())
     assert found(story, "demand guarantee") == expected
     assert found(story, "expansion -envoy") == set()  # excluding a word the only match has
+
+
+def test_pairs_shown_follow_the_same_search_on_either_side(story):
+    def pair_texts(q):
+        return {text for pair in AlignedPair.objects.filter(story=story).shown(Filters(q=q)).select_related("a", "b")
+                for text in (pair.a.text, pair.b.text)}
+
+    assert pair_texts("GUARANT") == {"The envoy demanded binding guarantees against expansion."}
+    expected = pair_texts("guarant") if connection.vendor == "postgresql" else set()
+    assert pair_texts("demand guarantee") == expected
 
 
 def test_any_query_gives_a_page_never_an_error(client, story):

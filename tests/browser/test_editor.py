@@ -1,4 +1,6 @@
 """An editor's round trip in Chromium: log in, confirm and reject from the drill-down, reload, see both."""
+import importlib
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
@@ -11,6 +13,20 @@ from .test_story_page import best_linked_passage, story_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a long browser-test passphrase"
+
+
+@pytest.fixture(autouse=True)
+def editors_group(transactional_db):
+    """The "Editors" group as its data migration makes it: an earlier transactional test's flush removed it
+    (the flush recreates permissions, not groups)."""
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("newsdiff.migrations.0004_editors_group")
+    group, _ = Group.objects.get_or_create(name=migration.GROUP)
+    wanted = [migration.codename(model, action) for model, actions in migration.PERMISSIONS.items()
+              for action in actions]
+    group.permissions.set(Permission.objects.filter(content_type__app_label="newsdiff", codename__in=wanted))
+    assert group.permissions.count() == len(wanted)
 
 
 def test_an_editor_confirms_and_rejects_pairs_in_place_and_the_decisions_stay(page, live_server, seed_story,

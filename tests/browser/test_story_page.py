@@ -47,7 +47,7 @@ def test_clicking_a_passage_opens_the_drilldown_with_outlets_and_word_difference
     page.locator(f"a.passage-link[data-passage='{passage.pk}']").click()
     drawer = page.locator("#drilldown.open")
     expect(drawer.locator("#drilldown-title")).to_be_focused()
-    outlets = set(drawer.locator(".counterpart .outlet").all_inner_texts())
+    outlets = set(drawer.locator(".counterpart .outlet .name").all_inner_texts())
     assert len(outlets) >= 2
     assert drawer.locator(".diff ins").count() >= 1 and drawer.locator(".diff del").count() >= 1
     assert page.url == url_before  # a panel, not a page load
@@ -59,14 +59,14 @@ def test_clicking_a_passage_opens_the_drilldown_with_outlets_and_word_difference
 def test_an_outlet_filter_removes_badges_changes_the_url_and_survives_a_reload(page, live_server, seed_story,
                                                                                screenshot):
     page.goto(story_url(live_server, seed_story))
-    badges = page.locator("#grid .outlet-badge")
+    badges = page.locator("#grid .outlet-badge .name")
     everyone = set(badges.all_inner_texts())
     assert len(everyone) >= 3
     kept = sorted(everyone)[0]
     page.get_by_role("checkbox", name=kept, exact=True).check()
     expect(page).to_have_url(re.compile(r"[?&]outlet=\d+"))
     expect(badges.first).to_be_visible()
-    page.wait_for_function("() => new Set([...document.querySelectorAll('#grid .outlet-badge')]"
+    page.wait_for_function("() => new Set([...document.querySelectorAll('#grid .outlet-badge .name')]"
                            ".map(b => b.textContent)).size === 1")
     assert set(badges.all_inner_texts()) == {kept}
     page.reload()

@@ -1,0 +1,43 @@
+"""The coverage page: exchanges by outlets, omissions, and which outlets carried each claim."""
+import re
+
+import pytest
+from django.urls import reverse
+
+from newsdiff.models import Article, Outlet
+
+from .conftest import HOSTILE, assert_inert, assert_same_queries_at_5_and_50_articles, build_story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story():
+    return build_story(3)
+
+
+def test_the_coverage_page_counts_outlets_by_exchange_and_marks_omissions(client, story):
+    lonely = Outlet.objects.create(name="Silent Daily")
+    Article.objects.create(story=story, outlet=lonely, source="zzz.txt", title="Nothing", raw_text="x", body="x",
+                           content_hash="silent")
+    html = client.get(reverse("newsdiff:coverage", args=[story.slug])).content.decode()
+    assert "<th scope=\"row\">guarantees · expansion</th>" in html
+    assert len(re.findall(r'class="num count shade-(?:[0-9]|10)"', html)) == 3 * 2  # three outlets in two exchanges
+    assert html.count("omits this exchange") == 4 + 2  # the empty row for all four, and Silent Daily twice
+    assert html.count('<span class="badge missing">Silent Daily</span>') == 3
+
+
+def test_an_unknown_story_is_404_and_a_post_405(client, story):
+    assert client.get(reverse("newsdiff:coverage", args=["nope"])).status_code == 404
+    assert client.post(reverse("newsdiff:coverage", args=[story.slug])).status_code == 405
+
+
+def test_article_text_is_inert_on_the_coverage_page(client):
+    story = build_story(2, slug="hostile", hostile=HOSTILE)
+    assert_inert(client.get(reverse("newsdiff:coverage", args=[story.slug])).content.decode())
+
+
+def test_the_coverage_page_runs_a_fixed_number_of_queries_whatever_the_story_size(
+        client, django_assert_max_num_queries):
+    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 7,
+                                             lambda story: reverse("newsdiff:coverage", args=[story.slug]))
