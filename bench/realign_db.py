@@ -15,6 +15,7 @@ if a decision was lost or a pair kept its changed score.
 import argparse
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,7 @@ def child(folder: Path) -> dict:
     """Runs in the child, against DATABASE_URL: the scenario; returns its figures."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdiff.settings")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG is off: the app needs one
     import django
 
     django.setup()
