@@ -45,7 +45,7 @@ def test_story_page_works_under_the_csp_drilldown_and_filter_swaps_included(watc
     assert drawer.locator(".diff ins").count() >= 1
     page.keyboard.press("Escape")
     # htmx swap 2: a filter change replaces the grid and the URL
-    badges = page.locator("#grid .outlet-badge")
+    badges = page.locator("#grid .outlet-badge .name")  # a badge reads its monogram, then its outlet's name
     kept = sorted(set(badges.all_inner_texts()))[0]
     page.get_by_role("checkbox", name=kept, exact=True).check()
     expect(page).to_have_url(re.compile(r"[?&]outlet=\d+"))
