@@ -11,7 +11,10 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
@@ -104,12 +107,118 @@ class VoiceInline(admin.TabularInline):
     fields = ["position", "slug", "name", "is_default", "institutions"]
 
 
+class NewStoryForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    slug = forms.SlugField(max_length=100, help_text="The story's address: letters, digits, '-' and '_'.")
+    date = forms.DateField(required=False, help_text="The day of the exchange (2024-03-01).")
+    voices = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), required=False,
+        help_text="One side a line, its name, a colon and the people who speak for it: "
+                  "“White House: Joe Biden, Jake Sullivan”.")
+    default_voice = forms.CharField(max_length=100, initial="Press",
+                                    help_text="The column for everything no side's speaker says.")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files (Django's recipe): the cleaned value is a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class AddArticlesForm(forms.Form):
+    files = MultipleFileField(required=False, label="Files",
+                              help_text="Article files: plain text (.txt) or saved web pages (.html).")
+    pasted = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), required=False,
+                             label="Pasted text", help_text="An article's text, its headline on the first line.")
+    pasted_name = forms.CharField(max_length=255, required=False, label="Name of the pasted text",
+                                  help_text="A file name such as planet-2024-03-02.txt (else one is made).")
+    url = forms.URLField(max_length=1000, required=False, assume_scheme="https", label="URL",
+                         help_text="A web page to fetch.")
+    outlet = forms.CharField(max_length=200, required=False,
+                             help_text="The outlet of these articles, if their text or page does not say.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("files") or (cleaned.get("pasted") or "").strip() or cleaned.get("url")):
+            raise forms.ValidationError("Give at least one article: a file, a pasted text or a URL.")
+        return cleaned
+
+
 @admin.register(Story)
 class StoryAdmin(NewsdiffAdmin):
+    """Presentation only: a new story and its articles are made by `editing.create_story` and
+    `editing.add_articles` (the checks and storage of `ingest`)."""
+
     list_display = ["title", "slug", "date", "n_articles"]
     search_fields = ["title", "slug"]
     inlines = [VoiceInline]
     actions = ["run_alignment", "run_attribution"]
+    change_form_template = "admin/newsdiff/story/change_form_with_articles.html"
+
+    def get_urls(self):
+        return [path("<path:object_id>/add-articles/", self.admin_site.admin_view(self.add_articles_view),
+                     name="newsdiff_story_add_articles"), *super().get_urls()]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """A story is made from a title, a slug and its voices, as a story.toml gives them."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = NewStoryForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                story = editing.create_story(request.user, **form.cleaned_data)
+            except editing.DecisionError as e:
+                form.add_error(None, str(e))
+            else:
+                self.message_user(request, f"Story “{story.title}” created with voices "
+                                           f"{', '.join(v.name for v in story.voices.all())}. Now add its articles.",
+                                  messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:newsdiff_story_add_articles", args=[story.pk]))
+        return render(request, "admin/newsdiff/story/new_story.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+            "title": "Add story", "media": self.media + form.media})
+
+    def add_articles_view(self, request, object_id):
+        story = get_object_or_404(Story, pk=object_id)
+        if not request.user.has_perm("newsdiff.add_article"):
+            raise PermissionDenied
+        form = AddArticlesForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                ensure_web_request_may_start_jobs()  # production: the job goes to the worker's queue, never inline here
+                refused = None
+            except InlineJobRefused as e:
+                refused = e
+            results, warnings, job = editing.add_articles(story, request.user, **form.cleaned_data,
+                                                          align=refused is None)
+            if refused is not None:
+                self.message_user(request, f"Articles stored; no alignment started: {refused}", messages.WARNING)
+            for r in results:
+                level = messages.ERROR if r.outcome == "failed" else messages.SUCCESS
+                self.message_user(request, f"{r.outcome} {r.source}" + (f": {r.message}" if r.message else ""), level)
+            for warning in warnings:
+                self.message_user(request, f"warning: {warning}", messages.WARNING)
+            if job is not None:
+                job.refresh_from_db()  # an inline backend has run it already
+                shown = "" if job.status == AlignmentJob.Status.SUCCEEDED else ": the story page shows its progress"
+                level = messages.ERROR if job.status == AlignmentJob.Status.FAILED else messages.INFO
+                self.message_user(request, f"alignment job {job.pk} {job.status}{shown}", level)
+            return HttpResponseRedirect(request.path)
+        return render(request, "admin/newsdiff/story/add_articles.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta, "story": story,
+            "original": story, "title": f"Add articles to “{story.title}”", "media": self.media + form.media,
+            "articles": story.articles.select_related("outlet").order_by("source")})
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_articles=Count("articles"))
@@ -249,10 +358,13 @@ class ArticleAdmin(NewsdiffAdmin):
     list_select_related = ["outlet", "story"]
     search_fields = ["title", "source"]
     # Ingest owns the article; an editor changes only its passages' voices and speakers (the inline).
-    fields = ["story", "outlet", "source", "title", "url", "published", "encoding", "content_hash", "body",
+    fields = ["story", "outlet", "source", "title", "author", "url", "published", "encoding", "content_hash", "body",
               "raw_text"]
     readonly_fields = fields
     inlines = [PassageInline]
+
+    def has_add_permission(self, request):
+        return False  # articles are added to a story ("Add articles" on its page), checked as ingest checks them
 
     def save_formset(self, request, form, formset, change):
         formset.save(commit=False)  # only to list what changed for the article's own log entry

@@ -127,6 +127,33 @@ def tag_pairs(pairs, who, *, at=None, **changes) -> int:
     return len(changed)
 
 
+def untag_pairs(pairs, who) -> int:
+    """Undo editors' decisions on `pairs`: each is proposed again and, unless it carries a note, the
+    alignment job's again. Returns how many changed.
+
+    `tag_pairs(status="proposed")` would stamp the pair as an editor's (re-runs would then keep it, and its
+    relation, even once no run proposes it); an undo instead clears `tagged_by`/`tagged_at`, so the next
+    run re-scores, relabels or removes it like any proposal. A pair with a note stays the editor's
+    (stamped now): a note is a decision the undo does not take back. Who undid what, and when, is in the
+    admin log ("status: confirmed → proposed; decision undone, back to the alignment job"); `updated_at` is stamped.
+    """
+    when = _now()
+    changed, messages = [], {}
+    for pair in pairs:
+        if pair.status == AlignedPair.Status.PROPOSED and (pair.note or not pair.tagged_by_editor):
+            continue
+        undone = "" if pair.status == AlignedPair.Status.PROPOSED else f"status: {pair.status} → proposed; "
+        messages[pair] = undone + ("decision undone, kept for its note" if pair.note
+                                   else "decision undone, back to the alignment job")
+        pair.status, pair.updated_at = AlignedPair.Status.PROPOSED, when
+        pair.tagged_by, pair.tagged_at = (_name(who), when) if pair.note else ("", None)
+        changed.append(pair)
+    with transaction.atomic():
+        AlignedPair.objects.bulk_update(changed, ["status", "tagged_by", "tagged_at", "updated_at"])
+        _record_each(who, messages)
+    return len(changed)
+
+
 # Passages --------------------------------------------------------------------------------------
 
 
@@ -342,3 +369,114 @@ def add(obj, who):
     if type(obj) not in _ADD:
         raise DecisionError(f"editors do not add a {type(obj).__name__}")
     return _ADD[type(obj)](obj, who)
+
+
+# Stories and articles an editor adds in the admin ----------------------------------------------
+#
+# The same checks, storage and messages as `manage.py ingest` and `add_article`: a story is
+# checked as a story.toml is (`storyfile.parse_story`) and stored by `ingest.sync_story`; each
+# article (an upload, pasted text, a URL) is stored whole or not at all by `ingest.add_article`.
+
+
+def parse_voices(text: str) -> list[dict]:
+    """Voices as an editor writes them, one a line: "White House: Joe Biden, Jake Sullivan".
+    The slug is made from the name; a line without ":" is a voice without speakers."""
+    from django.utils.text import slugify
+
+    voices = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        name, _, speakers = line.partition(":")
+        voices.append({"slug": slugify(name).replace("-", "_") or name.strip(), "name": name.strip(),
+                       "speakers": [s.strip() for s in speakers.split(",") if s.strip()]})
+    return voices
+
+
+def create_story(who, *, slug: str, title: str, date=None, voices: str = "", default_voice: str = "Press"):
+    """Create a story with its voices and their speakers, as a story.toml would; the default
+    voice (everything attribution gives to no one) is `default_voice`. DecisionError (nothing
+    stored) when a value does not fit, or the slug is taken."""
+    from pathlib import Path
+
+    from django.utils.text import slugify
+
+    from .ingest import sync_story
+    from .models import Story
+    from .storyfile import StoryFileError, parse_story
+
+    default = {"slug": slugify(default_voice).replace("-", "_") or "press", "name": default_voice.strip(),
+               "default": True}
+    data = {"slug": slug, "title": title, "voices": [*parse_voices(voices), default]}
+    if date:
+        data["date"] = date
+    try:
+        spec = parse_story(data, Path("the new story"), folder_articles=False)
+    except StoryFileError as e:
+        raise DecisionError(str(e).removeprefix("the new story: ")) from None
+    if Story.objects.filter(slug=spec.slug).exists():
+        raise DecisionError(f"slug {spec.slug!r} is already a story's: choose another")
+    with transaction.atomic():
+        story, _ = sync_story(spec)
+        record(who, [story], f"created with voices {', '.join(v.name for v in spec.voices)}", ADDITION)
+    return story
+
+
+def add_articles(story, who, *, files=(), pasted: str = "", pasted_name: str = "", url: str = "",
+                 outlet: str = "", max_bytes: int | None = None, align: bool = True):
+    """Add articles to `story`: uploaded files (objects with .name, .size and .read(), as Django's
+    uploads), a pasted text, a page's URL; each stored as `ingest` stores a folder's file. Returns
+    (results, warnings, job): one `ingest.ArticleResult` per article given (FAILED with the
+    reason when it could not be stored), the warnings, and the alignment job started (or the
+    active one that will see them) when any article was created or updated, else None. With
+    `align` false no job is started (a web request that may not run one inline)."""
+    import hashlib
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from . import ingest
+    from .fetch import FetchError, fetch_page, source_name
+    from .jobs import request_alignment
+    from .models import Article
+    from .storyfile import StoryFileError
+
+    max_bytes = max_bytes or settings.NEWSDIFF_MAX_ARTICLE_BYTES
+    outlet = outlet.strip() or None
+    results, warnings = [], []
+
+    def add(source, data_or_reason, **extra):
+        if not isinstance(data_or_reason, bytes):
+            results.append(ingest.ArticleResult(source, ingest.FAILED, data_or_reason))
+            return
+        try:
+            report = ingest.add_article(story, source, data_or_reason, outlet=outlet, max_bytes=max_bytes, **extra)
+        except StoryFileError as e:
+            results.append(ingest.ArticleResult(source, ingest.FAILED, str(e)))
+            return
+        results.extend(report.results)
+        warnings.extend(report.warnings)
+
+    for upload in files:
+        name = Path(upload.name or "").name
+        if upload.size > max_bytes:
+            add(name, f"file too large: {upload.size:,} bytes (the limit is {max_bytes:,})")
+        else:
+            add(name, upload.read())
+    if pasted.strip():
+        data = pasted.encode("utf-8")
+        add(pasted_name.strip() or f"pasted-{hashlib.sha256(data).hexdigest()[:12]}.txt", data)
+    if url.strip():
+        try:
+            page = fetch_page(url.strip(), timeout=settings.NEWSDIFF_FETCH_TIMEOUT, max_bytes=max_bytes,
+                              allow_private=settings.NEWSDIFF_FETCH_PRIVATE)
+        except FetchError as e:
+            add(url.strip(), f"nothing stored: {e}")
+        else:
+            add(source_name(url.strip()), page.data, url=url.strip(), charset=page.charset)
+
+    stored = [r for r in results if r.outcome in (ingest.CREATED, ingest.UPDATED)]
+    record(who, Article.objects.filter(pk__in=[r.article_id for r in stored]),
+           "added by an editor", ADDITION)
+    job = request_alignment(story)[0] if stored and align else None
+    return results, warnings, job

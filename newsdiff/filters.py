@@ -82,11 +82,20 @@ class StoryFilterForm(forms.Form):
 
 
 class PairTagForm(forms.Form):
-    """An editor's in-place decision on one pair, seen from one of its passages."""
+    """An editor's in-place decision on one pair, seen from one of its passages.
+
+    `undo` takes the decision back (`editing.untag_pairs`); otherwise `changes()` are the status and
+    relation given, and the note when the form sent one (an empty note clears it).
+    """
 
     status = forms.ChoiceField(choices=[("", "")] + AlignedPair.Status.choices, required=False)
     relation = forms.ChoiceField(choices=[("", "")] + AlignedPair.Relation.choices, required=False)
+    note = forms.CharField(required=False, max_length=2000, strip=True)
+    undo = forms.BooleanField(required=False)
     viewed_from = forms.IntegerField()
 
     def changes(self) -> dict[str, str]:
-        return {name: self.cleaned_data[name] for name in ("status", "relation") if self.cleaned_data.get(name)}
+        changes = {name: self.cleaned_data[name] for name in ("status", "relation") if self.cleaned_data.get(name)}
+        if "note" in self.data:
+            changes["note"] = self.cleaned_data["note"]
+        return changes

@@ -9,7 +9,7 @@ rows and every editor's decision, and none an editor touched is ever deleted.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -21,9 +21,10 @@ from .align.encoder import EncoderUnavailable
 from .attribution import attribute_article, roster_for
 from .encodings import encode_missing
 from .models import AlignedPair, Article, Outlet, Passage, Speaker, Story, Voice
-from .storyfile import ArticleSpec, StoryFileError, StorySpec, load_story
+from .storyfile import ArticleSpec, StoryFileError, StorySpec, article_spec, load_story
 from .text.attribute import Roster
 from .text.clean import CleanArticle, TextError, clean_article, decode_bytes
+from .text.html import decode_page, extract_page, looks_like_html
 from .text.reconcile import reconcile
 from .text.segment import Segment, segment
 
@@ -37,20 +38,29 @@ class IngestError(ValueError):
 
 
 UNKNOWN_OUTLET = "Unknown"
+# Files read as web pages (text/html.py) rather than as plain text; a file of another name whose
+# bytes open as a page does is read as one too.
+HTML_SUFFIXES = (".html", ".htm")
 
 
 @dataclass(frozen=True)
 class PreparedArticle:
     spec: ArticleSpec
-    raw_text: str
+    raw_text: str  # the input as decoded: the article's text, or the page's HTML
     encoding: str
     content_hash: str
     clean: CleanArticle
     segments: tuple[Segment, ...]
+    author: str = ""
+    page_url: str = ""  # the canonical address a web page gives for itself
 
     @property
     def outlet(self) -> str:
         return self.spec.outlet or self.clean.outlet or UNKNOWN_OUTLET
+
+    @property
+    def url(self) -> str:
+        return self.spec.url or self.page_url
 
     @property
     def published(self):
@@ -109,6 +119,7 @@ class IngestReport:
 
 
 def prepare_article(spec: ArticleSpec, max_bytes: int | None = None) -> PreparedArticle:
+    """Read and prepare an article file; IngestError when it cannot be stored."""
     max_bytes = max_bytes or settings.NEWSDIFF_MAX_ARTICLE_BYTES
     try:
         size = spec.path.stat().st_size
@@ -117,11 +128,36 @@ def prepare_article(spec: ArticleSpec, max_bytes: int | None = None) -> Prepared
         data = spec.path.read_bytes()
     except OSError as e:
         raise IngestError(f"cannot read: {e.strerror or e}") from None
+    return prepare_data(spec, data)
+
+
+def is_page(source: str, data: bytes) -> bool:
+    """Whether an article's bytes are read as a web page: by its name, or by how it opens."""
+    return source.lower().endswith(HTML_SUFFIXES) or looks_like_html(data)
+
+
+def prepare_data(spec: ArticleSpec, data: bytes, charset: str | None = None) -> PreparedArticle:
+    """Prepare an article from its bytes (a file's, an upload's or a fetched page's); no database.
+
+    A web page (`is_page`) has its article found by `text.html.extract_page`, whose title,
+    date and site name stand where a text file's source line would (the story file's
+    outlet and date still win); the text found then goes through the same cleaning and
+    segmentation as a text file's. `charset` is the one an HTTP answer declared.
+    """
     if not data.strip():
         raise IngestError("empty file")
+    author = page_url = ""
     try:
-        text, encoding = decode_bytes(data)
-        clean = clean_article(text)
+        if is_page(spec.source, data):
+            text, encoding = decode_page(data, charset)
+            page = extract_page(text, url=spec.url or None)
+            clean = clean_article(page.text)
+            clean = replace(clean, outlet=page.site_name or clean.outlet,
+                            published=page.published or clean.published)
+            author, page_url = page.author or "", page.url or ""
+        else:
+            text, encoding = decode_bytes(data)
+            clean = clean_article(text)
     except TextError as e:
         raise IngestError(str(e)) from None
     return PreparedArticle(
@@ -131,6 +167,8 @@ def prepare_article(spec: ArticleSpec, max_bytes: int | None = None) -> Prepared
         content_hash=hashlib.sha256(data).hexdigest(),
         clean=clean,
         segments=tuple(segment(clean.paragraphs)),
+        author=author,
+        page_url=page_url,
     )
 
 
@@ -192,7 +230,8 @@ def store_article(story: Story, prepared: PreparedArticle, roster: Roster | None
         return ArticleResult(source, FAILED, f"same file content as {duplicate.source!r}, already in this story")
     fields = {
         "title": prepared.clean.title,
-        "url": prepared.spec.url,
+        "author": prepared.author,
+        "url": prepared.url,
         "published": prepared.published,
         "raw_text": prepared.raw_text,
         "encoding": prepared.encoding,
@@ -339,6 +378,33 @@ def ingest_story(path: Path | str, *, max_bytes: int | None = None, merge: bool 
         report.warnings.append(
             f"no article names its outlet, so every one is {UNKNOWN_OUTLET!r}: give each [[articles]] an "
             f'outlet = "..." in story.toml, or start each file with a "Source: Outlet name" line')
+    _encode_new_passages(report)
+    return report
+
+
+def add_article(story: Story, source: str, data: bytes, *, outlet: str | None = None, url: str = "",
+                charset: str | None = None, max_bytes: int | None = None) -> IngestReport:
+    """Store one article given as bytes (a fetched page, an upload, pasted text) in a stored
+    story, as `ingest_story` stores a folder's file: checked first (StoryFileError for a bad
+    name, outlet or address), stored whole or not at all, an unchanged one left alone, a
+    changed one reconciled. `source` names it in the story (a second article of that name
+    updates the first); `outlet` wins over the one the text or page gives. A file that cannot
+    be read comes back as one FAILED result, and nothing is stored.
+    """
+    spec = article_spec(source, outlet=outlet, url=url)
+    max_bytes = max_bytes or settings.NEWSDIFF_MAX_ARTICLE_BYTES
+    report = IngestReport(story=story)
+    try:
+        if len(data) > max_bytes:
+            raise IngestError(f"file too large: {len(data):,} bytes (the limit is {max_bytes:,})")
+        prepared = prepare_data(spec, data, charset)
+    except IngestError as e:
+        report.results.append(ArticleResult(spec.source, FAILED, str(e)))
+        return report
+    report.results.append(store_article(story, prepared, roster_for(story)))
+    if report.results[0].outcome != FAILED and prepared.outlet == UNKNOWN_OUTLET:
+        report.warnings.append(f"{spec.source}: no outlet found, so it is {UNKNOWN_OUTLET!r}: give one "
+                               f'(--outlet "Name"), or start the text with a "Source: Outlet name" line')
     _encode_new_passages(report)
     return report
 

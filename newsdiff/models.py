@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from .search import matching
+from . import search
 
 
 class StoryManager(models.Manager):
@@ -163,9 +163,13 @@ class Article(models.Model):
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
     source = models.CharField(max_length=255, help_text="The file name the article came from.")
     title = models.CharField(max_length=500)
+    author = models.CharField(max_length=200, blank=True, help_text="As the web page names it.")
     url = models.URLField(max_length=1000, blank=True)
     published = models.DateField(null=True, blank=True)
-    raw_text = models.TextField(help_text="The file's text as decoded, before any cleaning.")
+    # For a web page (an .html file, an upload or a URL) this is the page's HTML as fetched: the
+    # one copy of it (a URL's page is in no folder), from which the body can be found again.
+    raw_text = models.TextField(help_text="The input as decoded, before any cleaning: the article's text, "
+                                          "or the web page's HTML.")
     encoding = models.CharField(max_length=20, default="utf-8")
     body = models.TextField(help_text="Cleaned text: paragraphs separated by blank lines.")
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes.")
@@ -235,17 +239,15 @@ class PassageQuerySet(models.QuerySet):
     def retired(self):
         return self.filter(retired_at__isnull=False)
 
-    def matching(self, filters, search: bool = True):
-        """The passages a researcher's `filters.Filters` keep: its outlets, voices (slugs) and,
-        unless `search` is false, its search words (newsdiff.search: PostgreSQL's full-text search there)."""
+    def matching(self, filters):
+        """The passages a researcher's `filters.Filters` keep: its outlets, voices (slugs) and search words
+        (`newsdiff.search`: PostgreSQL's full-text search there)."""
         query = self
         if filters.outlets:
             query = query.filter(article__outlet_id__in=filters.outlets)
         if filters.voices:
             query = query.filter(voice__slug__in=filters.voices)
-        if search:
-            query = matching(query, filters.q)
-        return query
+        return search.matching(query, filters.q)
 
 
 class PassageManager(models.Manager.from_queryset(PassageQuerySet)):
@@ -333,16 +335,17 @@ class AlignedPairQuerySet(models.QuerySet):
         """The pairs a researcher's `filters.Filters` keep, on every page alike.
 
         Their status (rejected pairs only when asked) and minimum score; both passages live (a retired
-        passage is in no grid) and both of the chosen outlets and voices; the search words in at least
-        one of the two (a search finds passages; what they were aligned to stays in view).
+        passage is in no grid); and at least one of the two kept by the passage filters
+        (`Passage.matching`: outlets, voices, search). A passage the filters keep thus stays linked to
+        every outlet's wording of its claim: picking one outlet shows that outlet's claims, not none.
         """
         query = self.filter(status__in=filters.statuses, a__retired_at__isnull=True, b__retired_at__isnull=True)
         if filters.min_score is not None:
             query = query.filter(score__gte=filters.min_score)
-        if filters.outlets or filters.voices:
-            kept = Passage.objects.matching(filters, search=False).values("pk")
-            query = query.filter(a__in=kept, b__in=kept)
-        return matching(query, filters.q, "a__text", "b__text")
+        if filters.narrows_passages:
+            kept = Passage.objects.matching(filters).values("pk")
+            query = query.filter(Q(a__in=kept) | Q(b__in=kept))
+        return query
 
     def touching(self, passage):
         return self.filter(Q(a=passage) | Q(b=passage))

@@ -6,11 +6,13 @@ object (404 otherwise), call one builder and render.
 """
 from __future__ import annotations
 
-from django.http import QueryDict
+from django.http import Http404, QueryDict
+from django.utils import timezone
 
 from .filters import StoryFilterForm
 from .models import AlignedPair, Article, Passage, Story
-from .parallel import coverage, drilldown, parallel_grid, read_against
+from .grid import coverage, parallel_grid, passages_in
+from .parallel import claim_wordings, drilldown, read_against
 from .selectors import Legend, OutletLegend, story_articles
 
 
@@ -30,20 +32,46 @@ def story_page(story: Story, params: QueryDict) -> dict:
     outlets = OutletLegend.of_articles(articles)
     form = _filter_form(params, legend, outlets)
     filters = form.filters()
+    expanded = frozenset(params.getlist("open"))
+    grid = parallel_grid(story, filters, legend, outlets, articles, expanded)
     return {"story": story, "articles": articles, "legend": legend, "outlets": outlets, "form": form, "filters": filters,
-            "grid": parallel_grid(story, filters, legend, articles), "query": params.urlencode(),
+            "grid": grid, "query": _without(params, "open", "fold"), "open_fold": params.get("fold", ""),
             "job": story.jobs.first()}
 
 
-def passage_page(passage: Passage, params: QueryDict, can_tag: bool) -> dict:
-    """The drill-down: one passage and every passage aligned to it, word differences marked."""
+def exchange_block(story: Story, key: str, params: QueryDict) -> dict | None:
+    """One exchange of the story page with its folds filled (`fold` names the one to show open), or None
+    if the filters leave nothing of it."""
+    context = story_page(story, _with(params, open=key))
+    block = next((b for b in context["grid"].blocks if b.key == key), None)
+    return {**context, "block": block} if block else None
+
+
+def _without(params: QueryDict, *names: str) -> str:
+    kept = params.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
+def _with(params: QueryDict, **values: str) -> QueryDict:
+    changed = params.copy()
+    for name, value in values.items():
+        changed[name] = value
+    return changed
+
+
+def passage_page(passage: Passage, params: QueryDict, can_tag: bool, permalink: str = "") -> dict:
+    """The drill-down: one passage and every passage aligned to it, word differences marked, the variants
+    in one table, and a citation whose permalink (this drill-down's absolute URL) is `permalink`."""
     story = passage.article.story
     legend = Legend.of_story(story)
     outlets = _story_outlets(story)
     filters = _filter_form(params, legend, outlets).filters()
+    counterparts = drilldown(passage, filters, legend)
     return {"story": story, "passage": passage, "legend": legend, "outlets": outlets, "voice": legend.of(passage.voice_id),
-            "counterparts": drilldown(passage, filters, legend), "filters": filters,
-            "query": params.urlencode(), "can_tag": can_tag}
+            "counterparts": counterparts, "wordings": claim_wordings(passage, counterparts), "filters": filters,
+            "query": params.urlencode(), "can_tag": can_tag, "permalink": permalink, "retrieved": timezone.localdate()}
 
 
 def counterpart_row(pair: AlignedPair, passage: Passage, params: QueryDict) -> dict:
@@ -61,6 +89,21 @@ def coverage_page(story: Story, params: QueryDict) -> dict:
     filters = _filter_form(params, legend, outlets).filters()
     return {"story": story, "legend": legend, "outlets": outlets, "coverage": coverage(story, filters, articles),
             "query": params.urlencode()}
+
+
+def coverage_cell_page(story: Story, article: Article, exchange_id: int | None, params: QueryDict) -> dict:
+    """One coverage cell opened: the passages of one article in one exchange, as the story page places them."""
+    legend = Legend.of_story(story)
+    outlets = _story_outlets(story)
+    filters = _filter_form(params, legend, outlets).filters()
+    exchange = story.exchanges.filter(pk=exchange_id).first() if exchange_id is not None else None
+    if exchange_id is not None and exchange is None:
+        raise Http404("no such exchange in this story")
+    passages = passages_in(story, filters, exchange_id, article.pk)
+    for p in passages:
+        p.colour = legend.of(p.voice_id).colour
+    return {"story": story, "article": article, "exchange": exchange, "passages": passages, "outlets": outlets,
+            "legend": legend, "query": params.urlencode()}
 
 
 def article_page(article: Article) -> dict:

@@ -222,6 +222,11 @@ NEWSDIFF_JOB_HEARTBEAT_LIMIT = int(os.environ.get("NEWSDIFF_JOB_HEARTBEAT_LIMIT"
 
 # Ingest refuses article files larger than this (bytes).
 NEWSDIFF_MAX_ARTICLE_BYTES = int(os.environ.get("NEWSDIFF_MAX_ARTICLE_BYTES", 2 * 1024 * 1024))
+# add_article: seconds to wait for a page, in all (a slow server is refused, never waited on).
+NEWSDIFF_FETCH_TIMEOUT = float(os.environ.get("NEWSDIFF_FETCH_TIMEOUT", 15))
+# Fetch pages from local and private addresses too (an intranet's); off: an editor's URL is fetched
+# by the server, which must not be made to reach the database or a metadata service.
+NEWSDIFF_FETCH_PRIVATE = os.environ.get("NEWSDIFF_FETCH_PRIVATE", "0") == "1"
 
 # Logs go to stdout, one line each: "2024-03-01 12:00:00,123 WARNING newsdiff.middleware 503 for GET /...".
 # gunicorn writes its access log to stdout in its own format (`--access-logfile -`).

@@ -7,7 +7,9 @@ app_name = "newsdiff"
 
 story_patterns = [
     path("", views.story_detail, name="story"),
+    path("exchanges/<str:exchange>/", views.story_exchange, name="exchange"),
     path("coverage/", views.story_coverage, name="coverage"),
+    path("coverage/<str:exchange>/<int:article_id>/", views.coverage_cell, name="coverage_cell"),
     path("job/", views.story_job, name="job"),
     path("articles/<int:article_id>/", views.article_detail, name="article"),
     path("passages/<int:passage_id>/", views.passage_detail, name="passage"),
@@ -17,5 +19,6 @@ story_patterns = [
 
 urlpatterns = [
     path("", views.story_list, name="stories"),
+    path("how-to-read/", views.how_to_read, name="how_to_read"),
     path("stories/<slug:slug>/", include(story_patterns)),
 ]

@@ -12,8 +12,8 @@ The schema is a public interface: researchers write these files.
     speakers = ["Joe Biden", "Jake Sullivan"]
     institutions = ["White House"]
     default = false
-    [[articles]]                             # optional; else every .txt in the folder
-    file = "000.txt"                         # required, relative to the folder
+    [[articles]]                             # optional; else every .txt, .html and .htm file
+    file = "000.txt"                         # required, relative to the folder (.html: a web page)
     outlet = "Xinhua"                        # optional
     url = "https://..."                      # optional
     published = 2021-12-08                   # optional
@@ -41,6 +41,8 @@ LIMITS = {
     "voices": 20, "speakers": 500, "articles": 5000,
 }
 URL_SCHEMES = ("http://", "https://")
+# The files a folder without [[articles]] offers: plain text, and web pages (read by text/html.py).
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 KNOWN_STORY_KEYS = {"slug", "title", "date", "aliases", "voices", "articles", "description"}
 KNOWN_VOICE_KEYS = {"slug", "name", "speakers", "institutions", "default", "aliases"}
 KNOWN_ARTICLE_KEYS = {"file", "outlet", "url", "published", "title"}
@@ -169,6 +171,21 @@ def _speaker_aliases(value, where: str, problems: list[str]) -> dict[str, tuple[
             for name, spellings in value.items()}
 
 
+def article_spec(source: str, *, outlet: str | None = None, url: str = "") -> ArticleSpec:
+    """An article given outside a story folder (a URL, an upload, pasted text), checked as a
+    story file's [[articles]] entry is: StoryFileError names every problem. Its `path` is only
+    its name: the caller holds its bytes."""
+    problems: list[str] = []
+    name = _text(source, "file name", problems, LIMITS["file"], required=True)
+    if name and ("/" in name or "\\" in name or name in (".", "..")):
+        problems.append(f"file name {name!r} may not name a folder")
+    spec_outlet = _text(outlet, "outlet", problems, LIMITS["outlet"])
+    spec_url = _url(url or None, "url", problems)
+    if problems:
+        raise StoryFileError("; ".join(problems))
+    return ArticleSpec(path=Path(name), source=name, outlet=spec_outlet, url=spec_url)
+
+
 def story_file_path(path: Path | str) -> Path:
     path = Path(path)
     return path / STORY_FILE if path.is_dir() else path
@@ -190,7 +207,9 @@ def load_story(path: Path | str) -> StorySpec:
     return parse_story(data, file)
 
 
-def parse_story(data: dict, file: Path) -> StorySpec:
+def parse_story(data: dict, file: Path, *, folder_articles: bool = True) -> StorySpec:
+    """Check a story file's data. `folder_articles=False` is for a story made without a folder
+    (in the admin): without [[articles]] it has none, rather than the folder's files."""
     problems: list[str] = []
     warnings = [f"unknown key {k!r} ignored" for k in sorted(set(data) - KNOWN_STORY_KEYS)]
 
@@ -262,17 +281,20 @@ def parse_story(data: dict, file: Path) -> StorySpec:
     folder = file.parent
     articles = []
     raw_articles = data.get("articles")
-    if raw_articles is None:
-        files = sorted(p for p in folder.glob("*.txt") if p.is_file() or p.is_symlink())
+    if raw_articles is None and not folder_articles:
+        pass
+    elif raw_articles is None:
+        files = sorted(p for p in folder.iterdir()
+                       if p.suffix.lower() in ARTICLE_SUFFIXES and (p.is_file() or p.is_symlink()))
         if not files:
-            problems.append(f"no [[articles]] listed and no .txt file in {folder}")
+            problems.append(f"no [[articles]] listed and no .txt or .html file in {folder}")
         for p in files:
             if _inside(folder, p.name, p.name, problems):
                 articles.append(ArticleSpec(path=p, source=p.name))
     elif not isinstance(raw_articles, list):
         problems.append("articles must be a list of [[articles]] tables")
     elif not raw_articles:
-        problems.append(f"articles = [] lists no article: list some, or leave the key out to take every .txt file in {folder}")
+        problems.append(f"articles = [] lists no article: list some, or leave the key out to take every .txt and .html file in {folder}")
     elif len(raw_articles) > LIMITS["articles"]:
         problems.append(f"{len(raw_articles)} articles: at most {LIMITS['articles']} in one story file")
     else:

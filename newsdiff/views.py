@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
 from . import editing, pages
 from .export import story_export, write_pairs_csv
@@ -15,6 +16,7 @@ from .filters import PairTagForm
 from .models import AlignedPair, Article, Passage, Story
 
 TAG_PERMISSION = "newsdiff.change_alignedpair"
+PAIR_TAGGED = "pairTagged"  # the client event a tag response carries (HX-Trigger)
 
 
 def _fragment(request, template: str, partial: str) -> str:
@@ -38,6 +40,22 @@ def story_detail(request, slug):
 
 
 @require_GET
+@vary_on_headers("HX-Request")
+def story_exchange(request, slug, exchange):
+    """One exchange of the story page with its folded wordings filled in: htmx swaps it in when a fold
+    opens; without JavaScript the story page shows it so (`?open=`)."""
+    story = get_object_or_404(Story, slug=slug)
+    if not request.htmx:
+        query = request.GET.copy()
+        query["open"] = exchange
+        return redirect(f"{reverse('newsdiff:story', args=[slug])}?{query.urlencode()}#x{exchange}")
+    context = pages.exchange_block(story, exchange, request.GET)
+    if context is None:
+        raise Http404("no such exchange under these filters")
+    return render(request, "newsdiff/story_detail.html#block", context)
+
+
+@require_GET
 def story_job(request, slug):
     """The story's alignment state, which the story page polls while a job is queued or running.
 
@@ -58,7 +76,8 @@ def passage_detail(request, slug, passage_id):
         Passage.objects.select_related("article__story", "article__outlet", "voice", "speaker", "exchange"),
         pk=passage_id, article__story__slug=slug,
     )
-    context = pages.passage_page(passage, request.GET, can_tag=request.user.has_perm(TAG_PERMISSION))
+    context = pages.passage_page(passage, request.GET, can_tag=request.user.has_perm(TAG_PERMISSION),
+                                 permalink=request.build_absolute_uri())
     return render(request, _fragment(request, "newsdiff/passage_detail.html", "drilldown"), context)
 
 
@@ -75,20 +94,45 @@ def tag_pair(request, slug, pair_id):
     if not form.is_valid() or form.cleaned_data["viewed_from"] not in (pair.a_id, pair.b_id):
         return HttpResponseBadRequest("a tag needs a status or relation from the lists, "
                                       "and viewed_from: one of the pair's passages")
-    editing.tag_pairs([pair], request.user, **form.changes())
+    was = pair.status
+    if form.cleaned_data["undo"]:
+        editing.untag_pairs([pair], request.user)
+    else:
+        editing.tag_pairs([pair], request.user, **form.changes())
     passage = pair.a if form.cleaned_data["viewed_from"] == pair.a_id else pair.b
     if not request.htmx:
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
             back = reverse("newsdiff:passage", args=[slug, passage.pk])
         return redirect(back)
-    return render(request, "newsdiff/passage_detail.html#counterpart", pages.counterpart_row(pair, passage, request.GET))
+    response = render(request, "newsdiff/passage_detail.html#counterpart",
+                      pages.counterpart_row(pair, passage, request.GET))
+    # The story page listens, to update the two passages' ⇄ counts without a reload.
+    return trigger_client_event(response, PAIR_TAGGED, {"pair": pair.pk, "passages": [pair.a_id, pair.b_id],
+                                                        "status": pair.status, "was": was})
 
 
 @require_GET
 def story_coverage(request, slug):
     story = get_object_or_404(Story, slug=slug)
     return render(request, "newsdiff/coverage.html", pages.coverage_page(story, request.GET))
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def coverage_cell(request, slug, exchange, article_id):
+    """The passages one coverage cell counts (`exchange` is an exchange id, or "none" for ungrouped ones)."""
+    story = get_object_or_404(Story, slug=slug)
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id, story=story)
+    if exchange != "none" and not exchange.isdigit():
+        raise Http404("an exchange is its id, or none")
+    context = pages.coverage_cell_page(story, article, None if exchange == "none" else int(exchange), request.GET)
+    return render(request, _fragment(request, "newsdiff/coverage_cell.html", "passages"), context)
+
+
+@require_GET
+def how_to_read(request):
+    return render(request, "newsdiff/how_to_read.html")
 
 
 @require_GET

@@ -193,3 +193,21 @@ def test_an_unchanged_re_ingest_does_not_re_align(story, capsys):
     call_command("ingest", str(SEED_STORY))
     assert "aligned" not in capsys.readouterr().out
     assert not AlignmentJob.objects.exists()
+
+
+def test_an_undone_decision_hands_the_pair_back_to_the_job(story):
+    from newsdiff import editing
+
+    align(story)
+    undone, noted = AlignedPair.objects.filter(story=story).order_by("-score")[:2]
+    jobs_relation = undone.relation
+    editors_relation = "contradiction" if jobs_relation != "contradiction" else "related"
+    editing.tag_pairs([undone], "ed", status="rejected", relation=editors_relation)
+    editing.tag_pairs([noted], "ed", status="confirmed", note="checked")
+    assert editing.untag_pairs([undone, noted], "ed") == 2
+    align(story)  # the job relabels the pair it owns again
+    undone.refresh_from_db()
+    assert (undone.status, undone.relation, undone.tagged_by_editor) == ("proposed", jobs_relation, False)
+    align(story, threshold=1.9)  # a run that proposes nothing: the handed-back pair goes, the noted one stays
+    assert list(AlignedPair.objects.filter(story=story).values_list("pk", "status", "note", "stale")) == [
+        (noted.pk, "proposed", "checked", True)]

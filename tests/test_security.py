@@ -24,7 +24,7 @@ OWN = {"SECRET_KEY", "DEBUG", "NEWSDIFF_PLAIN_HTTP", "DJANGO_SETTINGS_MODULE", "
        "NEWSDIFF_INLINE_JOBS", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "SECURE_PROXY_SSL_HEADER",
        "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
        "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "CLIENT_IP_HEADER",
-       "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by tests/browser/conftest.py for this process; check --deploy refuses it
+       "DJANGO_ALLOW_ASYNC_UNSAFE"}  # (set by the browser tests: check --deploy warns of it, rightly)
 
 
 def manage(*args, tmp_path, **env) -> subprocess.CompletedProcess:
@@ -200,9 +200,6 @@ def admin_client_(db, django_user_model):
     return client
 
 
-# db_worker closes the database connection between tasks, as a worker should; inside a test's wrapping
-# transaction that ends the test's own connection on PostgreSQL: this test runs in real transactions.
-@pytest.mark.django_db(transaction=True)
 def test_in_production_run_alignment_queues_the_job_for_the_worker(seeded, admin_client_, settings):
     settings.NEWSDIFF_INLINE_JOBS = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -41,3 +41,31 @@ def test_the_coverage_page_runs_a_fixed_number_of_queries_whatever_the_story_siz
         client, django_assert_max_num_queries):
     assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 7,
                                              lambda story: reverse("newsdiff:coverage", args=[story.slug]))
+
+
+def test_a_coverage_cell_opens_the_passages_it_counts(client, story):
+    html = client.get(reverse("newsdiff:coverage", args=[story.slug])).content.decode()
+    link = re.search(r'<td class="num count shade-\d+"><a href="([^"]+)" hx-get="\1" hx-target="#drilldown"', html)
+    assert link
+    fragment = client.get(link.group(1), HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and fragment.count('class="passage-link') == 2  # one outlet, two sentences
+    assert "<html" in client.get(link.group(1)).content.decode()  # without JavaScript, a page
+    assert client.get(reverse("newsdiff:coverage_cell", args=[story.slug, "99999", 1])).status_code == 404
+
+
+def test_coverage_counts_what_the_story_page_shows_under_the_same_filters(client, story):
+    # Claim 1 ("binding guarantees") moves to the hours exchange in one outlet: its claim still shows in the
+    # exchange most of its wordings are in, on both pages.
+    from newsdiff.models import Passage
+
+    stray = Passage.objects.get(article__source="001.txt", position=1)
+    Passage.objects.filter(pk=stray.pk).update(exchange=Passage.objects.get(article__source="000.txt", position=2).exchange)
+    for query in ("", "?voice=east", "?min_score=0.8"):
+        story_html = client.get(reverse("newsdiff:story", args=[story.slug]) + query).content.decode()
+        shown = {title: int(n) for title, n in re.findall(
+            r'<h2 class="title">([^<]+)</h2>\s*<span class="counts">\d+ claims? · (\d+) passage', story_html)}
+        coverage_html = client.get(reverse("newsdiff:coverage", args=[story.slug]) + query).content.decode()
+        counted = {title: int(n) for title, n in re.findall(
+            r'<th scope="row">([^<]+)</th>.*?<td class="num">(\d+)</td>\s*</tr>', coverage_html, re.S) if int(n)}
+        assert shown == counted, query
+    assert shown  # (the last query still shows something)

@@ -1,4 +1,6 @@
 """The drill-down: one passage and every passage aligned to it, word differences marked."""
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -40,7 +42,7 @@ def test_rejected_pairs_are_hidden_from_the_drilldown_unless_the_status_filter_a
     pair.status = AlignedPair.Status.REJECTED
     pair.save()
     conquer = pair.a
-    assert "Outlet 01" not in drill(client, conquer).content.decode().split('class="counterparts"')[-1]
+    assert "Outlet 01" not in drill(client, conquer).content.decode().split('class="counterparts"')[-1].split('class="cite"')[0]
     assert "No other outlet" in drill(client, conquer).content.decode()
     shown = drill(client, conquer, "?status=rejected").content.decode()
     assert "status-rejected" in shown and "Outlet 01" in shown
@@ -57,18 +59,22 @@ def test_a_passage_of_another_story_is_404_and_a_post_405(client, story):
 
 def counterpart_outlets(client, passage, query=""):
     html = drill(client, passage, query).content.decode()
-    listed = html.split('class="counterparts"')[-1] if 'class="counterparts"' in html else ""
+    listed = html.split('class="counterparts"')[-1].split('class="cite"')[0] if 'class="counterparts"' in html else ""
     return {f"Outlet {n:02d}" for n in range(6) if f"Outlet {n:02d}" in listed}
 
 
-def test_the_drilldown_keeps_the_counterparts_the_story_pages_filters_keep(client, story):
+def test_the_drilldown_keeps_the_pairs_the_story_pages_filters_keep(client, story):
+    # A pair is shown when at least one of its passages is kept by the filters (AlignedPair.objects.shown),
+    # as on the story page: a kept passage shows every outlet's wording; one the filters leave out shows
+    # only its counterparts that they keep.
     # Claim 1 ("binding guarantees", voice west) is worded alike by all three outlets: 00-01 and 01-02 paired.
     middle = Passage.objects.get(article__source="001.txt", position=1)
     assert counterpart_outlets(client, middle) == {"Outlet 00", "Outlet 02"}
-    assert counterpart_outlets(client, middle, f"?outlet={outlet_pk(0)}&outlet={outlet_pk(1)}") == {"Outlet 00"}
-    assert counterpart_outlets(client, middle, "?voice=east") == set()  # the passage's own voice is filtered out
+    assert counterpart_outlets(client, middle, f"?outlet={outlet_pk(1)}") == {"Outlet 00", "Outlet 02"}
+    assert counterpart_outlets(client, middle, f"?outlet={outlet_pk(0)}") == {"Outlet 00"}
+    assert counterpart_outlets(client, middle, "?voice=east") == set()  # no side of its pairs is voiced east
     Passage.objects.filter(article__source="002.txt", position=1).update(voice=story.voices.get(slug="east"))
-    assert counterpart_outlets(client, middle, "?voice=west") == {"Outlet 00"}  # 02's wording now voiced east
+    assert counterpart_outlets(client, middle, "?voice=east") == {"Outlet 02"}
     assert counterpart_outlets(client, middle, "?q=binding") == {"Outlet 00", "Outlet 02"}
     assert counterpart_outlets(client, middle, "?q=hours") == set()  # neither side has the words
 
@@ -92,3 +98,83 @@ def test_the_drilldown_runs_a_fixed_number_of_queries_whatever_the_story_size(
         passage = Passage.objects.filter(article__story=story).order_by("pk")[1]
         return reverse("newsdiff:passage", args=[story.slug, passage.pk])
     assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 5, path)
+
+
+# All wordings of one claim, and a citation ------------------------------------------------------------------
+
+VERB_CELL = re.compile(r'<td class="(?:same|variant)" data-place="(\d+)">(conquer|seize|develop)</td>')
+
+
+def test_the_variant_table_shows_shared_words_once_and_each_outlets_verb_in_one_column(client, story):
+    seize = Passage.objects.get(text__contains="seize")  # aligned to both the conquer and the develop wording
+    html = drill(client, seize, **HX).content.decode()
+    table = html.split('<table class="variants">')[1].split("</table>")[0]
+    verbs = VERB_CELL.findall(table)
+    assert sorted(word for _, word in verbs) == ["conquer", "develop", "seize"]
+    assert len({place for place, _ in verbs}) == 1  # one column
+    assert table.count('rowspan="3"') == 2  # "The minister said ... tried to" and "the territory." shown once
+    assert "<q>seize / conquer / develop</q>" in html
+    assert table.index("this passage") < table.index(">conquer<")  # the drilled wording is the first row
+
+
+def test_a_paraphrase_is_read_side_by_side_and_left_out_of_the_variant_table(client, story):
+    seize = Passage.objects.get(text__contains="seize")
+    develop = Passage.objects.get(text__contains="develop")
+    develop.text = "Moscow accused the alliance of expansionist designs on land it does not own."
+    develop.save()
+    html = drill(client, seize).content.decode()
+    table = html.split('<table class="variants">')[1].split("</table>")[0]
+    assert "Moscow" not in table and ">conquer<" in table
+    assert "1 other aligned passage: paraphrase or another claim of the sentence (under half" in html
+    row = html.split(f'data-passage="{develop.pk}"')[1].split("</li>")[0]
+    assert 'class="side-by-side"' in row and "<del>" not in row and "<ins>" not in row
+    assert row.count("<mark>") == 2 and row.count("<mark>the alliance</mark>") == 2  # in each wording, only
+    assert "this passage</span> The minister said <mark>the alliance</mark> tried to seize" in row  # what both have
+    conquer_row = html.split('class="counterparts"')[1].split("</li>")[0]
+    assert "<del>seize</del> <ins>conquer</ins>" in conquer_row  # a variant keeps its word diff
+
+
+def test_identical_wordings_share_a_row_and_no_table_is_drawn_when_all_read_alike(client, story):
+    middle = Passage.objects.get(article__source="001.txt", position=1)  # worded alike by all three outlets
+    html = drill(client, middle).content.decode()
+    assert 'class="variants"' not in html and html.count('class="counterpart ') == 2
+
+
+def test_the_variant_table_is_capped_and_says_how_many_wordings_it_leaves_out(client):
+    story = build_story(9, slug="many")
+    seize = Passage.objects.filter(article__story=story, text__contains="seize").order_by("pk")[1]
+    for n, other in enumerate(Passage.objects.filter(article__story=story, position=0).exclude(pk=seize.pk)):
+        other.text = f"The minister said the alliance tried to take{n} the territory."
+        other.save()
+        a, b = sorted([seize, other], key=lambda p: p.pk)
+        AlignedPair.objects.get_or_create(story=story, a=a, b=b, defaults={"score": 0.8, "method": "test"})
+    html = drill(client, seize).content.decode()
+    table = html.split('<table class="variants">')[1].split("</table>")[0]
+    assert table.count("<tr") == 6 and "3 more wordings" in html
+
+
+def test_cite_this_claim_gives_outlets_titles_dates_urls_wordings_and_a_permalink(client, story):
+    from datetime import date
+
+    from newsdiff.models import Article
+
+    seize = Passage.objects.get(text__contains="seize")
+    Article.objects.filter(source="000.txt").update(url="https://example.org/report-0", published=date(2021, 12, 7))
+    Article.objects.filter(source="002.txt").update(url="javascript:alert(1)")
+    html = drill(client, seize, "?min_score=0.1", **HX).content.decode()
+    cite = html.split('<details class="cite">')[1].split("</details>")[0]
+    url = reverse("newsdiff:passage", args=[story.slug, seize.pk])
+    assert f'<a class="permalink" href="http://testserver{url}?min_score=0.1">' in cite
+    assert "Outlet 00, “Report 0”, 2021-12-07, <a href=\"https://example.org/report-0\"" in cite
+    assert "Outlet 02, “Report 2”, undated:" in cite and "javascript:" not in cite
+    for verb in ("conquer", "seize", "develop"):
+        assert f"tried to {verb} the territory.</q>" in cite
+
+
+def test_drilldown_links_push_their_url_and_the_page_holds_the_same_panel(client, story):
+    seize = Passage.objects.get(text__contains="seize")
+    fragment = drill(client, seize, **HX).content.decode()
+    assert fragment.count('hx-push-url="true"') == 2  # "drill into this one", per counterpart
+    page = drill(client, seize).content.decode()
+    assert '<div id="drilldown" class="drilldown-page">' in page
+    assert fragment.strip() in page  # the same panel, as a page

@@ -1,8 +1,10 @@
-"""The story page: the parallel grid of exchanges by voices (or outlets), its filters and fragments."""
+"""The story page: exchanges as bands of claim rows by voices (or outlets), its filters, folds and fragments."""
+import re
+
 import pytest
 from django.urls import reverse
 
-from newsdiff.models import Article, Outlet
+from newsdiff.models import AlignedPair, Article, Outlet
 
 from .conftest import HOSTILE, assert_inert, assert_same_queries_at_5_and_50_articles, build_story
 
@@ -15,19 +17,23 @@ def story():
     return build_story(3)
 
 
-def test_the_story_page_lists_articles_with_outlet_and_passage_count(client, read_only_seed):
-    response = client.get(reverse("newsdiff:story", args=["biden-putin-2021-12-07"]))
-    page = response.content.decode()
+def page(client, story, query="", **headers):
+    return client.get(reverse("newsdiff:story", args=[story.slug]) + query, **headers)
+
+
+def claim_rows(html: str) -> list[str]:
+    return re.findall(r'<tr class="claim-row".*?</tr>', html, re.S)
+
+
+def test_the_story_page_lists_articles_by_outlet_title_date_and_passage_count(client, read_only_seed):
+    html = page(client, read_only_seed).content.decode()
     for outlet in ("Xinhua", "ClubZ", "EurAsian Times", "Al Jazeera (wire copy)", "The Guardian"):
-        assert outlet in page
-    guardian = Article.objects.get(outlet__name="The Guardian")
-    assert f"<td class=\"num\">{guardian.passages.count()}</td>" in page
-
-
-def test_the_story_page_shows_each_articles_voice_share_bar(client, read_only_seed):
-    page = client.get(reverse("newsdiff:story", args=["biden-putin-2021-12-07"])).content.decode()
-    assert page.count('<div class="share-bar" role="img"') == 5
-    assert 'aria-label="White House ' in page and "% of words" in page
+        assert f'title="{outlet}"' in html and f'<span class="name">{outlet}</span>' in html
+    guardian = Article.objects.get(story=read_only_seed, outlet__name="The Guardian")
+    assert f">{guardian.title}</a>" in html and f"{guardian.passages.count()} passages" in html
+    assert guardian.source not in html  # a file name is not something a reader knows the article by
+    assert html.count('<span class="share-bar" role="img"') == 5
+    assert 'aria-label="White House ' in html and "% of words" in html
 
 
 def test_an_unknown_story_is_404_and_a_post_405(client, story):
@@ -35,26 +41,42 @@ def test_an_unknown_story_is_404_and_a_post_405(client, story):
     assert client.post(reverse("newsdiff:story", args=[story.slug])).status_code == 405
 
 
-def page(client, story, name="story", query="", **headers):
-    url = reverse(f"newsdiff:{name}", args=[story.slug])
-    return client.get(url + query, **headers)
-
-
-def test_the_story_page_shows_exchanges_as_rows_and_voices_as_columns_in_order(client, story):
+def test_exchanges_are_bands_in_order_under_voice_columns_in_order(client, story):
     html = page(client, story).content.decode()
     assert "<html" in html and 'hx-push-url="true"' in html
     heads = [html.index(f'column-head voice-{c}">{name}</th>') for c, name in (("c0", "East"), ("c1", "West"))]
     heads.append(html.index('column-head voice-default">Press</th>'))
     assert heads == sorted(heads)
-    assert html.index("guarantees · expansion") < html.index("meeting · hours")
+    assert html.index('<h2 class="title">guarantees · expansion</h2>') < html.index('<h2 class="title">meeting · hours</h2>')
     assert "empty row" not in html and "1 exchange hidden" in html
+    nav = html[html.index('<nav class="jump"'):html.index("</nav>", html.index('<nav class="jump"'))]
+    assert 'href="#x' in nav and "guarantees · expansion" in nav
 
 
-def test_a_cell_groups_every_outlets_wording_of_a_claim_with_outlet_badges(client, story):
-    html = page(client, story).content.decode()
-    assert html.count('<ul class="claim shared">') == 3  # three claims, each carried by three outlets
+def test_each_claim_is_one_row_with_its_outlets_wordings_side_by_side(client, story):
+    rows = claim_rows(page(client, story).content.decode())
+    assert len(rows) == 3  # three claims, each carried by three outlets
+    territory = next(r for r in rows if "the territory" in r)
+    assert territory.count('class="passage-link') == 1  # one representative wording in the East column
+    assert "3 wordings" in territory
     for n in range(3):
-        assert f">Outlet {n:02d}</span>" in html
+        assert f'title="Outlet {n:02d}"' in territory  # every outlet that carried it, by its mark
+    assert re.search(r'<th scope="row" class="claim-meta"><span[^>]*>3</span>', territory)
+
+
+def test_folded_wordings_load_in_place_and_without_javascript_as_a_page(client, story):
+    html = page(client, story).content.decode()
+    territory = next(r for r in claim_rows(html) if "the territory" in r)
+    fold = re.search(r'<details class="wordings" id="([^"]+)"[^>]*hx-get="([^"]+)"', territory)
+    assert fold and "seize" not in territory.split("<details")[1].split("</details>")[0]
+    fragment = client.get(fold.group(2).replace("&amp;", "&"), **HX).content.decode()
+    assert fragment.lstrip().startswith("<tbody") and "<html" not in fragment
+    opened = re.search(rf'<details class="wordings" id="{fold.group(1)}" open>.*?</details>', fragment, re.S).group(0)
+    assert ("tried to seize" in opened) != ("tried to conquer" in opened) and "tried to develop" in opened
+    no_js = client.get(fold.group(2).replace("&amp;", "&"))
+    assert no_js.status_code == 302 and "open=" in no_js["Location"]
+    full = client.get(no_js["Location"]).content.decode()
+    assert f'id="{fold.group(1)}" open>' in full and "tried to develop" in full
 
 
 def test_an_htmx_request_gets_only_the_grid_and_history_restore_the_whole_page(client, story):
@@ -66,11 +88,13 @@ def test_an_htmx_request_gets_only_the_grid_and_history_restore_the_whole_page(c
     assert "<html" in restored.content.decode()
 
 
-def test_an_outlet_filter_removes_the_other_outlets(client, story):
+def test_one_outlet_picked_shows_its_wordings_in_their_claims_with_the_pairs_to_the_others(client, story):
     kept = Outlet.objects.get(name="Outlet 01")
     html = page(client, story, query=f"?outlet={kept.pk}", **HX).content.decode()
-    assert ">Outlet 01</span>" in html
-    assert ">Outlet 00</span>" not in html and ">Outlet 02</span>" not in html
+    rows = claim_rows(html)
+    assert len(rows) == 3 and all('title="Outlet 01"' in r for r in rows)
+    assert not any('title="Outlet 00"' in r or 'title="Outlet 02"' in r for r in rows)
+    assert re.search(r"[1-9]\d* aligned pairs? shown", html)  # its pairs to the other outlets count
 
 
 def test_a_voice_filter_keeps_only_its_columns_and_a_search_only_matching_passages(client, story):
@@ -81,11 +105,15 @@ def test_a_voice_filter_keeps_only_its_columns_and_a_search_only_matching_passag
     assert "tried to seize" in grid and "tried to conquer" not in grid and "binding guarantees" not in grid
 
 
-def test_columns_switch_to_one_per_outlet(client, story):
+def test_columns_by_outlet_put_each_outlets_wording_in_its_column_and_an_omission_is_empty(client, story):
+    Article.objects.get(source="002.txt").passages.filter(position=2).delete()  # outlet 02 omits the hours
     html = page(client, story, query="?by=outlet").content.decode()
     for n in range(3):
-        assert f'column-head ">Outlet {n:02d}</th>' in html
-    assert 'voice-badge voice-c0">East</span>' in html
+        assert re.search(rf'class="column-head outlet-c\d"><span class="badge outlet-badge[^>]*title="Outlet {n:02d}"', html)
+    territory = next(r for r in claim_rows(html) if "the territory" in r)
+    assert all(f"tried to {verb}" in territory for verb in ("conquer", "seize", "develop"))
+    hours = next(r for r in claim_rows(html) if "The call lasted" in r)
+    assert hours.count('title="omitted by this outlet"') == 1
 
 
 def test_a_bad_filter_is_reported_and_ignored_while_the_others_apply(client, story):
@@ -103,26 +131,33 @@ def test_a_filtered_fragment_and_a_fresh_load_of_its_url_show_the_same_grid(clie
     assert full[start:start + len(fragment)] == fragment
 
 
-def test_the_minimum_score_and_status_filters_change_the_pairs_shown(client, story):
-    def pairs_shown(query=""):
-        html = page(client, story, query=query, **HX).content.decode()
-        return html.count('<ul class="claim shared">'), html
-    assert pairs_shown()[0] == 3
-    assert pairs_shown("?min_score=0.6")[0] == 2  # the hours claim's pairs score 0.5
-    from newsdiff.models import AlignedPair
+def test_the_minimum_score_and_status_filters_change_the_claims_shown(client, story):
+    def claims(query=""):
+        return len(claim_rows(page(client, story, query=query, **HX).content.decode()))
+    assert claims() == 3
+    assert claims("?min_score=0.6") == 2  # the hours claim's pairs score 0.5
     AlignedPair.objects.filter(a__text__contains="guarantees").update(status=AlignedPair.Status.REJECTED)
-    assert pairs_shown()[0] == 2  # rejected pairs are hidden by default
-    assert pairs_shown("?status=rejected")[0] == 1
+    assert claims() == 2  # rejected pairs are hidden by default
+    assert claims("?status=rejected") == 1
 
 
-def test_article_text_is_inert_on_the_story_page_and_its_fragment(client):
+def test_article_text_is_inert_on_the_story_page_its_fragment_and_its_folds(client):
     story = build_story(2, slug="hostile", hostile=HOSTILE)
     assert_inert(page(client, story).content.decode())
     assert_inert(page(client, story, **HX).content.decode())
+    assert_inert(page(client, story, query="?open=all").content.decode())
 
 
-@pytest.mark.parametrize("query, bound", [("", 9), ("?by=outlet&q=the", 9)])
+@pytest.mark.parametrize("query, bound", [("", 9), ("?by=outlet&q=the", 9), ("?open=all", 9)])
 def test_the_story_page_runs_a_fixed_number_of_queries_whatever_the_story_size(
         client, django_assert_max_num_queries, query, bound):
     assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, bound,
                                              lambda story: reverse("newsdiff:story", args=[story.slug]) + query)
+
+
+def test_the_how_to_read_page_explains_the_terms_and_every_story_page_links_it(client, story):
+    html = page(client, story).content.decode()
+    assert f'href="{reverse("newsdiff:how_to_read")}"' in html
+    guide = client.get(reverse("newsdiff:how_to_read")).content.decode()
+    for term in ("Voice", "Exchange", "Claim", "score", "⇄"):
+        assert term in guide

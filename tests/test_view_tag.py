@@ -1,4 +1,6 @@
 """Tagging a pair in place from the drill-down (editors only)."""
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -65,3 +67,56 @@ def test_a_tag_without_a_csrf_token_or_with_bad_values_is_refused(editor, story)
     assert client.get(tag_url(pair)).status_code == 405
     pair.refresh_from_db()
     assert pair.status == "proposed"
+
+
+def hx_tag(client, pair, **data):
+    return client.post(tag_url(pair), {"viewed_from": pair.a_id, **data}, HTTP_HX_REQUEST="true")
+
+
+def test_a_tag_response_tells_the_story_page_which_passages_changed(editor_client, story):
+    pair = AlignedPair.objects.filter(a__text__contains="conquer").get()
+    response = hx_tag(editor_client, pair, status="rejected")
+    assert json.loads(response["HX-Trigger"]) == {
+        "pairTagged": {"pair": pair.pk, "passages": [pair.a_id, pair.b_id], "status": "rejected", "was": "proposed"}}
+
+
+def test_a_decision_is_undone_back_to_proposed_and_the_pair_is_the_jobs_again(editor_client, story):
+    pair = AlignedPair.objects.filter(a__text__contains="conquer").get()
+    row = hx_tag(editor_client, pair, status="confirmed").content.decode()
+    assert "Back to proposed</button>" in row
+    response = hx_tag(editor_client, pair, undo="1", status="", relation="paraphrase")
+    row = response.content.decode()
+    assert 'class="counterpart status-proposed"' in row and "Back to proposed" not in row and "tagged by" not in row
+    assert json.loads(response["HX-Trigger"])["pairTagged"]["status"] == "proposed"
+    pair.refresh_from_db()
+    assert (pair.status, pair.tagged_by, pair.tagged_at, pair.tagged_by_editor) == ("proposed", "", None, False)
+    assert log_of(pair)[0] == "status: confirmed → proposed; decision undone, back to the alignment job"
+
+
+def test_an_editor_writes_and_clears_a_note_in_place(editor_client, story, client):
+    pair = AlignedPair.objects.filter(a__text__contains="conquer").get()
+    row = hx_tag(editor_client, pair, note="  Checked against the Kremlin's English readout. ").content.decode()
+    assert ">Checked against the Kremlin&#x27;s English readout.</textarea>" in row
+    pair.refresh_from_db()
+    assert (pair.note, pair.status, pair.tagged_by) == ("Checked against the Kremlin's English readout.", "proposed", "ed")
+    assert "note: — → Checked" in log_of(pair)[0]
+    readers_view = client.get(reverse("newsdiff:passage", args=[story.slug, pair.a_id])).content.decode()
+    assert "Note: Checked against the Kremlin" in readers_view
+    # An undo keeps a noted pair the editor's (the note is a decision of its own)
+    hx_tag(editor_client, pair, status="rejected")
+    hx_tag(editor_client, pair, undo="1")
+    pair.refresh_from_db()
+    assert (pair.status, pair.tagged_by_editor, pair.note[:7]) == ("proposed", True, "Checked")
+    hx_tag(editor_client, pair, note="")
+    pair.refresh_from_db()
+    assert pair.note == ""
+    assert hx_tag(editor_client, pair, note="x" * 2001).status_code == 400
+
+
+def test_the_tag_form_offers_undo_a_note_and_keeps_relation_changes_on_the_select(editor_client, story):
+    pair = AlignedPair.objects.filter(a__text__contains="conquer").get()
+    html = editor_client.get(reverse("newsdiff:passage", args=[story.slug, pair.a_id])).content.decode()
+    form = html.split('<form class="tag"')[1].split("</form>")[0]
+    assert 'hx-trigger="submit, change from:find select"' in form  # typing a note does not submit on blur
+    assert f'<label for="note-{pair.pk}">Note</label>' in form and "Save note</button>" in form
+    assert "Back to proposed" not in form  # nothing to undo yet

@@ -32,6 +32,11 @@ def _key(word: str) -> str:
     return _EDGE_PUNCTUATION.sub("", folded) or folded
 
 
+def word_key(word: str) -> str:
+    """What two words are compared by: without case, surrounding punctuation or quote style (`“Conquer,` -> `conquer`)."""
+    return _key(word)
+
+
 def word_diff(a: str, b: str) -> list[Segment]:
     a_words, b_words = a.split(), b.split()
     matcher = SequenceMatcher(None, [_key(w) for w in a_words], [_key(w) for w in b_words], autojunk=False)
@@ -45,6 +50,12 @@ def word_diff(a: str, b: str) -> list[Segment]:
         if b2 > b1:
             segments.append(Segment("insert", " ".join(b_words[b1:b2])))
     return segments
+
+
+def sides(segments: list[Segment]) -> tuple[list[Segment], list[Segment]]:
+    """The two wordings of `word_diff(a, b)` apart, for reading side by side: `a` as its "equal" (shared)
+    and "delete" (its own) segments, `b` as its "equal" and "insert" segments, each in reading order."""
+    return ([s for s in segments if s.op != "insert"], [s for s in segments if s.op != "delete"])
 
 
 def similarity(segments: list[Segment]) -> float:

@@ -60,3 +60,17 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def editors_group(transactional_db):
+    """The "Editors" group as its data migrations make it. Browser tests run in real transactions, and the
+    flush after each empties every table, the group included (a flush recreates permissions, not groups)."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    apps = MigrationExecutor(connection).loader.project_state().apps
+    for name, function in (("0004_editors_group", "create_group"), ("0010_editors_add_stories_and_articles", "grant")):
+        getattr(importlib.import_module(f"newsdiff.migrations.{name}"), function)(apps, None)

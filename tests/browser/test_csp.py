@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from .test_story_page import best_linked_passage, story_url
+from .test_story_page import story_url, widest_claim_passage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,19 +38,17 @@ def test_story_page_works_under_the_csp_drilldown_and_filter_swaps_included(watc
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert page.evaluate("typeof htmx") == "object"
     # htmx swap 1: a drill-down into the panel
-    passage = best_linked_passage(seed_story)
-    page.locator(f"a.passage-link[data-passage='{passage.pk}']").click()
+    passage = widest_claim_passage(page)
+    page.locator(f"tr.claim-row a.passage-link[data-passage='{passage.pk}']").click()
     drawer = page.locator("#drilldown.open")
     expect(drawer.locator(".counterpart").first).to_be_visible()
-    assert drawer.locator(".diff ins").count() >= 1
+    assert drawer.locator(".diff ins, .side-by-side mark").count() >= 1
     page.keyboard.press("Escape")
     # htmx swap 2: a filter change replaces the grid and the URL
-    badges = page.locator("#grid .outlet-badge .name")  # a badge reads its monogram, then its outlet's name
-    kept = sorted(set(badges.all_inner_texts()))[0]
+    kept = sorted(set(page.locator("#grid abbr.om").evaluate_all("ms => ms.map(m => m.title)")))[0]
     page.get_by_role("checkbox", name=kept, exact=True).check()
     expect(page).to_have_url(re.compile(r"[?&]outlet=\d+"))
-    page.wait_for_function("() => new Set([...document.querySelectorAll('#grid .outlet-badge')]"
-                           ".map(b => b.textContent)).size === 1")
+    page.wait_for_function("() => new Set([...document.querySelectorAll('#grid abbr.om')].map(m => m.title)).size === 1")
     # The voice bars (SVG) and the coverage shades (classes) render without inline style
     assert page.locator(".share-bar rect").count() >= 5
     screenshot(page)

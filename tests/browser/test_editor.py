@@ -1,5 +1,5 @@
 """An editor's round trip in Chromium: log in, confirm and reject from the drill-down, reload, see both."""
-import importlib
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -7,26 +7,12 @@ from django.db.models import Q
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from newsdiff.models import AlignedPair
+from newsdiff.models import AlignedPair, Passage
 
-from .test_story_page import best_linked_passage, story_url
+from .test_story_page import story_url, widest_claim_passage
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True)  # (the Editors group: tests/browser/conftest.py)
 PASSWORD = "a long browser-test passphrase"
-
-
-@pytest.fixture(autouse=True)
-def editors_group(transactional_db):
-    """The "Editors" group as its data migration makes it: an earlier transactional test's flush removed it
-    (the flush recreates permissions, not groups)."""
-    from django.contrib.auth.models import Group, Permission
-
-    migration = importlib.import_module("newsdiff.migrations.0004_editors_group")
-    group, _ = Group.objects.get_or_create(name=migration.GROUP)
-    wanted = [migration.codename(model, action) for model, actions in migration.PERMISSIONS.items()
-              for action in actions]
-    group.permissions.set(Permission.objects.filter(content_type__app_label="newsdiff", codename__in=wanted))
-    assert group.permissions.count() == len(wanted)
 
 
 def test_an_editor_confirms_and_rejects_pairs_in_place_and_the_decisions_stay(page, live_server, seed_story,
@@ -40,10 +26,10 @@ def test_an_editor_confirms_and_rejects_pairs_in_place_and_the_decisions_stay(pa
     expect(page).to_have_url(story_url(live_server, seed_story))
     expect(page.locator("header.site .account")).to_contain_text("ed")
 
-    passage = best_linked_passage(seed_story)
+    passage = widest_claim_passage(page)
     untagged = list(AlignedPair.objects.filter(Q(a=passage) | Q(b=passage), tagged_at=None).order_by("-score"))
     to_confirm, to_reject = untagged[0], untagged[1]
-    link = page.locator(f"a.passage-link[data-passage='{passage.pk}']")
+    link = page.locator(f"tr.claim-row a.passage-link[data-passage='{passage.pk}']")
     link.click()
     page.locator(f"#pair-{to_confirm.pk}").get_by_role("button", name="Confirm").click()
     expect(page.locator(f"#pair-{to_confirm.pk}.status-confirmed")).to_contain_text("tagged by ed")
@@ -51,8 +37,8 @@ def test_an_editor_confirms_and_rejects_pairs_in_place_and_the_decisions_stay(pa
     expect(page.locator(f"#pair-{to_reject.pk}.status-rejected")).to_be_visible()
     screenshot(page, "-tagged")
 
-    page.reload()
-    page.locator(f"a.passage-link[data-passage='{passage.pk}']").click()
+    page.goto(story_url(live_server, seed_story))
+    page.locator(f"tr.claim-row a.passage-link[data-passage='{passage.pk}']").click()
     expect(page.locator(f"#drilldown #pair-{to_confirm.pk}.status-confirmed")).to_be_visible()
     expect(page.locator(f"#drilldown #pair-{to_reject.pk}")).to_have_count(0)  # rejected: hidden by default
     page.locator("select[name=status]").select_option("all")
@@ -60,3 +46,43 @@ def test_an_editor_confirms_and_rejects_pairs_in_place_and_the_decisions_stay(pa
     screenshot(page, "-after-reload")
     assert set(AlignedPair.objects.filter(pk__in=[to_confirm.pk, to_reject.pk]).values_list("status", "tagged_by")) == {
         ("confirmed", "ed"), ("rejected", "ed")}
+
+
+def best_linked_passage(story) -> Passage:
+    """The passage aligned to the most other passages (opened as its own page here, so it need not be shown)."""
+    counts = Counter()
+    for a, b in AlignedPair.objects.filter(story=story).values_list("a_id", "b_id"):
+        counts.update((a, b))
+    return Passage.objects.get(pk=max(counts, key=lambda p: (counts[p], -p)))
+
+
+def test_focus_stays_on_the_tagged_row_a_decision_is_undone_and_a_note_saved(page, live_server, seed_story,
+                                                                            screenshot, monkeypatch):
+    monkeypatch.setenv("NEWSDIFF_EDITOR_PASSWORD", PASSWORD)
+    call_command("make_editor", "ed", "--noinput", verbosity=0)
+    passage = best_linked_passage(seed_story)
+    pair = AlignedPair.objects.filter(Q(a=passage) | Q(b=passage), tagged_at=None).order_by("-score").first()
+    page.goto(f"{live_server.url}{reverse('admin:login')}?next="
+              f"{reverse('newsdiff:passage', args=[seed_story.slug, passage.pk])}")
+    page.get_by_label("Username").fill("ed")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.evaluate("""() => { window.__tagged = [];
+        document.body.addEventListener("pairTagged", (e) => window.__tagged.push(e.detail)); }""")
+    row = page.locator(f"#pair-{pair.pk}")
+    row.get_by_role("button", name="Confirm").click()
+    expect(page.locator(f"#pair-{pair.pk}.status-confirmed")).to_be_visible()
+    expect(row.get_by_role("button", name="Confirm")).to_be_focused()  # the swapped row keeps the focus
+    assert page.evaluate("window.__tagged.map(({pair, passages, status, was}) => ({pair, passages, status, was}))") == [
+        {"pair": pair.pk, "passages": [pair.a_id, pair.b_id], "status": "confirmed", "was": "proposed"}]
+
+    row.get_by_role("button", name="Back to proposed").click()
+    expect(page.locator(f"#pair-{pair.pk}.status-proposed")).to_be_visible()
+    expect(row.get_by_role("button", name="Confirm")).to_be_focused()  # the undo button is gone: the first one
+    row.get_by_label("Note").fill("Same quote, other translation.")
+    row.get_by_role("button", name="Save note").click()
+    expect(row.get_by_label("Note")).to_have_value("Same quote, other translation.")
+    expect(row.get_by_role("button", name="Save note")).to_be_focused()
+    screenshot(page)
+    pair.refresh_from_db()
+    assert (pair.status, pair.note, pair.tagged_by) == ("proposed", "Same quote, other translation.", "ed")

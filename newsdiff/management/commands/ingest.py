@@ -2,12 +2,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
 from newsdiff.ingest import CREATED, FAILED, UPDATED, ingest_story
-from newsdiff.jobs import reap_stale_jobs, request_alignment
-from newsdiff.models import AlignmentJob
+from newsdiff.management.alignment import AlignsStories
 from newsdiff.storyfile import StoryFileError
 
 
-class Command(BaseCommand):
+class Command(AlignsStories, BaseCommand):
     help = "Create or update a story from its folder (story.toml and article files), then align it."
 
     def add_arguments(self, parser):
@@ -40,28 +39,6 @@ class Command(BaseCommand):
         if counts is not None:
             self.stdout.write(f"{report.story.slug}: passages {counts}")
         if not no_align and (report.count(CREATED) or report.count(UPDATED)):
-            self._align(report.story)
+            self.align_story(report.story)
         if report.failed:
             raise CommandError(f"{len(report.failed)} of {len(report.results)} article files failed")
-
-    def _align(self, story):
-        self._reap(story)
-        job, after = request_alignment(story)
-        if after and job.status == AlignmentJob.Status.RUNNING:
-            self.stdout.write(f"alignment job {job.pk} is running: a new alignment is queued to run when it ends")
-            return
-        if after:
-            self.stdout.write(f"alignment job {job.pk} is queued: it will align these changes when it starts")
-            return
-        job.refresh_from_db()
-        if job.status == AlignmentJob.Status.SUCCEEDED:
-            self.stdout.write(f"aligned: {job.pairs_created + job.pairs_updated + job.pairs_kept} pairs, "
-                              f"{story.exchanges.count()} exchanges")
-        elif job.status == AlignmentJob.Status.FAILED:
-            self.stderr.write(self.style.ERROR(f"alignment failed: {job.error.splitlines()[0]}"))
-        else:
-            self.stdout.write(f"alignment job {job.pk} {job.status} (run a worker: manage.py db_worker)")
-
-    def _reap(self, story):
-        for dead in reap_stale_jobs(story):
-            self.stderr.write(self.style.WARNING(f"job {dead.pk} marked failed: {dead.error}"))
