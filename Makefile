@@ -1,4 +1,4 @@
-# The two commands a newcomer runs: `make demo` and `make test`.
+# The two commands a newcomer runs: `make demo` and `make test test-postgres`.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -20,7 +20,7 @@ export SECRET_KEY
 # Production leaves this unset (README, Deploying).
 demo serve: export NEWSDIFF_PLAIN_HTTP ?= 1
 
-.PHONY: demo serve test install browser fixture fuzz clean
+.PHONY: demo serve test test-postgres install browser postgresql fixture fuzz clean
 
 install: $(STAMP)
 
@@ -53,6 +53,20 @@ serve: install
 test: install browser
 	$(PY) -m pytest
 
+# The same suite on PostgreSQL: scripts/with_postgres.sh starts a throwaway cluster in .tmp/pg
+# (a unix socket only, no TCP port), runs pytest with DATABASE_URL pointing at it, and stops
+# and removes it however the run ends.
+test-postgres: install browser postgresql
+	scripts/with_postgres.sh $(PY) -m pytest
+
+# Debian's PostgreSQL server, installed under CI or as root, like Chromium above.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$CI" = "true" ] || [ "$$(id -u)" = "0" ]; then \
+	    echo "installing postgresql for make test-postgres"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	  else echo "no PostgreSQL server for make test-postgres: sudo apt-get install postgresql" >&2; exit 1; fi; }
+
 # The browser tests drive Debian's Chromium (Playwright's own download does not work here).
 # Installed under CI or as root; otherwise those tests skip and say why.
 browser:
@@ -76,4 +90,4 @@ fixture: install
 	$(PY) manage.py build_fixture fixtures/stories/biden-putin-2021-12-07 fixtures/biden_putin_2021.json --tags fixtures/demo_tags.toml
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts
+	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts .tmp

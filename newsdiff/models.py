@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from . import search
+
 
 class StoryManager(models.Manager):
     def get_by_natural_key(self, slug):
@@ -238,15 +240,14 @@ class PassageQuerySet(models.QuerySet):
         return self.filter(retired_at__isnull=False)
 
     def matching(self, filters):
-        """The passages a researcher's `filters.Filters` keep: its outlets, voices (slugs) and search words."""
+        """The passages a researcher's `filters.Filters` keep: its outlets, voices (slugs) and search words
+        (`newsdiff.search`: PostgreSQL's full-text search there)."""
         query = self
         if filters.outlets:
             query = query.filter(article__outlet_id__in=filters.outlets)
         if filters.voices:
             query = query.filter(voice__slug__in=filters.voices)
-        if filters.q:
-            query = query.filter(text__icontains=filters.q)
-        return query
+        return search.matching(query, filters.q)
 
 
 class PassageManager(models.Manager.from_queryset(PassageQuerySet)):

@@ -1,5 +1,7 @@
 """The alignment job end to end: idempotence, editors' decisions, failure, concurrency, the command."""
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -98,6 +100,40 @@ def test_a_passage_an_editor_moved_stays_put(story):
     align(story)
     passage.refresh_from_db()
     assert passage.exchange_id == second.pk
+
+
+def test_a_re_run_with_every_score_changed_rewrites_proposals_and_keeps_every_decision(story):
+    align(story)
+    proposed = {(p.a_id, p.b_id): (p.pk, p.score, p.relation, p.features)
+                for p in AlignedPair.objects.filter(story=story)}
+    first, second, third = AlignedPair.objects.filter(story=story).order_by("-score")[:3]
+    tagged_at = timezone.now()
+    AlignedPair.objects.filter(pk=first.pk).update(status="confirmed", relation="contradiction", note="read both",
+                                                   tagged_by="ed", tagged_at=tagged_at)
+    AlignedPair.objects.filter(pk=second.pk).update(note="ask the desk")  # a note without a tag is kept too
+    # The stored scores all differ from what the run computes: it must rewrite every pair.
+    AlignedPair.objects.filter(story=story).update(score=0.01, features={})
+    AlignedPair.objects.filter(story=story).exclude(pk=first.pk).update(relation="related")
+    AlignedPair.objects.filter(pk=third.pk).update(relation="verbatim")
+    with CaptureQueriesContext(connection) as queries:
+        job = align(story)
+    after = {(p.a_id, p.b_id): p for p in AlignedPair.objects.filter(story=story)}
+    assert set(after) == set(proposed)
+    for key, (pk, score, relation, features) in proposed.items():
+        pair = after[key]
+        assert (pair.pk, pair.score, pair.features, pair.stale) == (pk, score, features, False)  # same id: links work
+        if pk not in (first.pk, second.pk):
+            assert (pair.relation, pair.status, pair.tagged_at) == (relation, "proposed", None)
+    kept = after[(first.a_id, first.b_id)]
+    assert (kept.status, kept.relation, kept.note, kept.tagged_by, kept.tagged_at) == (
+        "confirmed", "contradiction", "read both", "ed", tagged_at)
+    assert (after[(second.a_id, second.b_id)].note, after[(second.a_id, second.b_id)].relation) == (
+        "ask the desk", "related")
+    assert (job.pairs_created, job.pairs_updated, job.pairs_kept, job.pairs_removed) == (
+        0, len(proposed) - 2, 2, 0)
+    # Proposals are deleted and inserted again; only the two decided pairs are UPDATEd, in one statement.
+    pair_updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "newsdiff_alignedpair"')]
+    assert len(pair_updates) == 1 and pair_updates[0].count("WHEN") <= 2 * 5
 
 
 def test_a_failing_job_leaves_the_previous_results_intact(story, monkeypatch):

@@ -200,6 +200,9 @@ def admin_client_(db, django_user_model):
     return client
 
 
+# db_worker closes the database connection between tasks, as a worker should; inside a test's wrapping
+# transaction that ends the test's own connection on PostgreSQL: this test runs in real transactions.
+@pytest.mark.django_db(transaction=True)
 def test_in_production_run_alignment_queues_the_job_for_the_worker(seeded, admin_client_, settings):
     settings.NEWSDIFF_INLINE_JOBS = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
