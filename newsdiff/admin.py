@@ -628,7 +628,11 @@ class AlignedPairAdmin(DecisionAdmin):
              for e in entries)))
 
     def _tag(self, request, queryset, **changes):
-        changed = editing.tag_pairs(queryset, request.user, **changes)
+        try:
+            changed = editing.tag_pairs(queryset, request.user, **changes)
+        except editing.DecisionError as e:
+            self.message_user(request, f"Nothing saved: {e}", messages.ERROR)
+            return
         what = ", ".join(f"{k} {v}" for k, v in changes.items())
         self.message_user(request, f"{changed} pair(s) set to {what}.", messages.SUCCESS)
 

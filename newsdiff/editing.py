@@ -122,9 +122,26 @@ def tag_pairs(pairs, who, *, at=None, **changes) -> int:
         changed.append(pair)
         messages[pair] = "; ".join(diffs)
     with transaction.atomic():
-        AlignedPair.objects.bulk_update(changed, [*changes, "tagged_by", "tagged_at", "updated_at"])
+        _save_pair_decisions(changed, [*changes, "tagged_by", "tagged_at", "updated_at"])
         _record_each(who, messages)
     return len(changed)
+
+
+def _save_pair_decisions(pairs: list, fields: list[str]) -> None:
+    """Write editors' decisions on `pairs`, never losing one to an alignment run writing at the same time.
+
+    A run replaces a re-proposed pair's row (deleted and inserted again under its id: how PostgreSQL takes
+    a re-run fastest) and deletes one no longer proposed. An UPDATE that waited for such a run's lock finds
+    the old row gone and updates nothing; so when the bulk UPDATE matched fewer rows than pairs, each is
+    written again in its own statement, which sees the replaced row. A pair the run deleted raises
+    DecisionError, and the caller's transaction saves nothing of the decision.
+    """
+    if not pairs or AlignedPair.objects.bulk_update(pairs, fields, batch_size=500) == len(pairs):
+        return
+    for pair in pairs:
+        if not AlignedPair.objects.filter(pk=pair.pk).update(**{name: getattr(pair, name) for name in fields}):
+            raise DecisionError(f"pair {pair.pk} was removed by an alignment run while you decided; "
+                                f"nothing was saved: reload the page and decide again")
 
 
 def untag_pairs(pairs, who) -> int:
@@ -149,7 +166,7 @@ def untag_pairs(pairs, who) -> int:
         pair.tagged_by, pair.tagged_at = (_name(who), when) if pair.note else ("", None)
         changed.append(pair)
     with transaction.atomic():
-        AlignedPair.objects.bulk_update(changed, ["status", "tagged_by", "tagged_at", "updated_at"])
+        _save_pair_decisions(changed, ["status", "tagged_by", "tagged_at", "updated_at"])
         _record_each(who, messages)
     return len(changed)
 

@@ -95,10 +95,13 @@ def tag_pair(request, slug, pair_id):
         return HttpResponseBadRequest("a tag needs a status or relation from the lists, "
                                       "and viewed_from: one of the pair's passages")
     was = pair.status
-    if form.cleaned_data["undo"]:
-        editing.untag_pairs([pair], request.user)
-    else:
-        editing.tag_pairs([pair], request.user, **form.changes())
+    try:
+        if form.cleaned_data["undo"]:
+            editing.untag_pairs([pair], request.user)
+        else:
+            editing.tag_pairs([pair], request.user, **form.changes())
+    except editing.DecisionError as e:
+        return HttpResponse(str(e), status=409, content_type="text/plain; charset=utf-8")
     passage = pair.a if form.cleaned_data["viewed_from"] == pair.a_id else pair.b
     if not request.htmx:
         back = request.POST.get("next", "")

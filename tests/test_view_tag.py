@@ -120,3 +120,16 @@ def test_the_tag_form_offers_undo_a_note_and_keeps_relation_changes_on_the_selec
     assert 'hx-trigger="submit, change from:find select"' in form  # typing a note does not submit on blur
     assert f'<label for="note-{pair.pk}">Note</label>' in form and "Save note</button>" in form
     assert "Back to proposed" not in form  # nothing to undo yet
+
+
+def test_a_decision_on_a_pair_an_alignment_run_removed_meanwhile_says_so_and_saves_nothing(editor, story):
+    from django.contrib.admin.models import LogEntry
+
+    from newsdiff import editing
+
+    pair = AlignedPair.objects.filter(a__text__contains="conquer").get()
+    AlignedPair.objects.filter(pk=pair.pk).delete()  # what a run does to a pair it no longer proposes
+    with pytest.raises(editing.DecisionError, match="removed by an alignment run"):
+        editing.tag_pairs([pair], editor, status="confirmed")
+    assert not LogEntry.objects.exists()
+    assert not AlignedPair.objects.filter(pk=pair.pk).exists()
