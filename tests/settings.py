@@ -12,3 +12,6 @@ os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("NEWSDIFF_PLAIN_HTTP", "1")
 
 from newsdiff.settings import *  # noqa: E402,F401,F403
+
+# Accounts made by tests need no slow password hash: PBKDF2's million rounds cost about half a second each.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
