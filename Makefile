@@ -1,4 +1,4 @@
-# The two commands a newcomer runs: `make demo` and `make test test-postgres`.
+# The two commands a newcomer runs: `make demo` and `make -j2 --output-sync=target test test-postgres` (both suites at once).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
