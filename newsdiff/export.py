@@ -15,6 +15,7 @@ import csv
 from collections import defaultdict
 
 from .models import AlignedPair, Article, Exchange, Passage, Story
+from .grid import shown_passages
 from .selectors import voice_shares
 
 
@@ -38,8 +39,6 @@ def story_export(story: Story, filters=None) -> dict:
     shares = voice_shares([(p.article_id, voice_slug(p), p.text) for p in live], [v.slug for v in voices])
     pairs = AlignedPair.objects.filter(story=story).order_by("a_id", "b_id")
     if filters is not None:
-        from .grid import shown_passages
-
         shown = shown_passages(story, filters)
         passages = live = [p for p in live if p.pk in shown]
         pairs = [pair for pair in pairs.shown(filters) if pair.a_id in shown and pair.b_id in shown]

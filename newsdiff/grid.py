@@ -307,11 +307,16 @@ def coverage(story: Story, filters: Filters, articles: list[Article]) -> Coverag
     return result
 
 
-def passages_in(story: Story, filters: Filters, exchange_id: int | None, article_id: int) -> list[Passage]:
-    """The passages one coverage cell counts: one article's, in one exchange as the story page places them."""
+def passages_in(story: Story, filters: Filters, exchange_id: int | None,
+                article_id: int) -> tuple[Exchange | None, list[Passage]]:
+    """The exchange and the passages one coverage cell counts: one article's, in that exchange as the story
+    page places them. Raises LookupError for an exchange id the story does not have."""
     reading = _read(story, filters)
-    return [p for pk, p in reading.passages.items()
-            if pk in reading.shown and p.article_id == article_id and reading.exchange_of[pk] == exchange_id]
+    exchange = next((e for e in reading.exchanges if e.pk == exchange_id), None)
+    if exchange_id is not None and exchange is None:
+        raise LookupError(f"no exchange {exchange_id} in this story")
+    return exchange, [p for pk, p in reading.passages.items()
+                      if pk in reading.shown and p.article_id == article_id and reading.exchange_of[pk] == exchange_id]
 
 
 def shown_passages(story: Story, filters: Filters) -> set[int]:

@@ -103,10 +103,10 @@ def coverage_cell_page(story: Story, article: Article, exchange_id: int | None, 
     legend = Legend.of_story(story)
     outlets = _story_outlets(story)
     filters = _filter_form(params, legend, outlets).filters()
-    exchange = story.exchanges.filter(pk=exchange_id).first() if exchange_id is not None else None
-    if exchange_id is not None and exchange is None:
-        raise Http404("no such exchange in this story")
-    passages = passages_in(story, filters, exchange_id, article.pk)
+    try:
+        exchange, passages = passages_in(story, filters, exchange_id, article.pk)
+    except LookupError as e:
+        raise Http404(str(e)) from e
     for p in passages:
         p.colour = legend.of(p.voice_id).colour
     return {"story": story, "article": article, "exchange": exchange, "passages": passages, "outlets": outlets,
