@@ -3,6 +3,7 @@
     .venv/bin/python bench/exchanges.py            # variants, then leave-one-story-out choice
     .venv/bin/python bench/exchanges.py --titles   # the default grouping's titles, per story
     .venv/bin/python bench/exchanges.py --perturb  # variants averaged over perturbed inputs (slower)
+    .venv/bin/python bench/exchanges.py --ceiling  # what the similarity allows, with the gold's help
 
 Ingests each story into one in-memory database (the seed story from
 fixtures/stories with ../shared/eval/gold_seeds.json over ../shared/seeds, and
@@ -24,6 +25,15 @@ Leave-one-story-out: for each story, the grid of main constants is ranked by
 the mean F1 on the *other* stories; the chosen setting's F1 on the held-out
 story is what a new story can expect. A constant is trustworthy when every
 fold chooses (nearly) the same value.
+
+With --ceiling: how far any grouping built on today's similarity can go,
+measured with the gold's help (never used by the pipeline). "nearest gold
+exchange" puts each passage, left out in turn, into the gold exchange whose
+other passages it is most similar to on average: a supervised classifier on
+the same similarity, an upper bound for an unsupervised grouping. "gold pairs"
+replaces the alignment's pairs by the gold's own same-claim pairs: what
+perfect pairs would add. "k = gold count" cuts the consensus at exactly as
+many groups as the gold has.
 """
 import itertools
 import json
@@ -33,14 +43,17 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from statistics import mean
 
+import numpy as np
+
 from seed import EVAL, SEEDS, STORY  # first: sets up Django  # isort: skip
 from django.core.management import call_command
 
 import score as gold_score
 from newsdiff import encodings
 from newsdiff.align import encoder
-from newsdiff.align.group import GroupOptions, group_exchanges
-from newsdiff.align.score import Item, prepare, score_pairs
+from newsdiff.align import group as grouping
+from newsdiff.align.group import GroupOptions, group_exchanges, passage_similarity
+from newsdiff.align.score import Item, ScoredPair, prepare, score_pairs
 from newsdiff.align.semantic import prepare_space
 from newsdiff.ingest import ingest_story
 from newsdiff.jobs import COMMENTARY_RULES, story_options
@@ -75,6 +88,19 @@ def stories():
 
 def gold_exchanges(passages, gold, docs) -> dict[int, str]:
     """Each gold-covering passage's exchange, projected as the official scorer does."""
+    claims = gold_claims(passages, gold, docs)
+    exchange = {c["id"]: c["exchange"] for c in gold["claims"]}
+    order = {e["id"]: k for k, e in enumerate(gold.get("exchanges", []))}
+
+    def main(ids):
+        counts = Counter(exchange[c] for c in sorted(ids))
+        return max(counts, key=lambda e: (counts[e], -order.get(e, len(order))))
+
+    return {pk: main(ids) for pk, ids in claims.items() if ids}
+
+
+def gold_claims(passages, gold, docs) -> dict[int, set]:
+    """Passage pk -> the ids of the gold claims whose (non-heading) mentions it covers, as the scorer decides."""
     source = {p.pk: p.article.source for p in passages}
     text = {doc: gold_score.norm((docs / doc).read_text(encoding="utf-8"))
             for doc in set(source.values()) if (docs / doc).exists()}
@@ -89,14 +115,7 @@ def gold_exchanges(passages, gold, docs) -> dict[int, str]:
             for p in passages:
                 if source[p.pk] == m["doc"] and gold_score.covers(where.get(p.pk), span):
                     claims[p.pk].add(claim["id"])
-    exchange = {c["id"]: c["exchange"] for c in gold["claims"]}
-    order = {e["id"]: k for k, e in enumerate(gold.get("exchanges", []))}
-
-    def main(ids):
-        counts = Counter(exchange[c] for c in sorted(ids))
-        return max(counts, key=lambda e: (counts[e], -order.get(e, len(order))))
-
-    return {pk: main(ids) for pk, ids in claims.items() if ids}
+    return dict(claims)
 
 
 def bcubed(groups, gold: dict[int, str]) -> float:
@@ -118,6 +137,9 @@ def semantic_space(sentences, options):
     return prepare_space(tokens, encoder.token_ids(options.actor_words))
 
 
+GOLD_PAIRS = {}  # story name -> the gold's same-claim pairs over its passages (--ceiling only)
+
+
 def load():
     """Per story: (name, items, pairs, options, paragraphs, prepared, gold projection, sentence vectors)."""
     call_command("migrate", verbosity=0)
@@ -134,6 +156,9 @@ def load():
         space = semantic_space(sentences, options)
         pairs = score_pairs([i for i in items if i.kind == "sentence"], options, semantic=space)
         name = "seeds" if folder == STORY else story.slug
+        claims = gold_claims(passages, gold, docs)
+        GOLD_PAIRS[name] = [ScoredPair(a.id, b.id, 1.0, {}) for a, b in itertools.combinations(items, 2)
+                            if a.article != b.article and claims.get(a.id, set()) & claims.get(b.id, set())]
         out.append((name, items, pairs, options, paragraphs, prepare(items, options),
                     gold_exchanges(passages, gold, docs), dict(zip((p.pk for p in sentences), space.sentences))))
     assert Story.objects.count() == len(out)
@@ -167,9 +192,78 @@ def perturbed(data):
     return out
 
 
+def nearest_gold_exchange(similarity, rows, gold_of_row) -> dict[int, str]:
+    """Each row, left out in turn, put into the gold exchange whose other rows it is most similar to on average."""
+    labels = sorted(set(gold_of_row.values()))
+    members = {e: np.array([r for r in rows if gold_of_row[r] == e]) for e in labels}
+    out = {}
+    for r in rows:
+        best, best_score = None, -np.inf
+        for e in labels:
+            others = members[e][members[e] != r]
+            if len(others) and similarity[r, others].mean() > best_score:
+                best, best_score = e, similarity[r, others].mean()
+        out[r] = best
+    return out
+
+
+def groups_cut_at(k: int):
+    """An `_average_linkage` stand-in that joins clusters until exactly k are left, whatever the floor."""
+    def linkage(similarity, floor):
+        n = len(similarity)
+        joined = similarity.astype(np.float64, copy=True)
+        np.fill_diagonal(joined, -np.inf)
+        size, labels = np.ones(n), np.arange(n)
+        for _ in range(n - k):
+            i, j = sorted(np.unravel_index(int(np.argmax(joined)), joined.shape))
+            merged = (joined[i] * size[i] + joined[j] * size[j]) / (size[i] + size[j])
+            joined[i, :] = joined[:, i] = merged
+            joined[j, :] = joined[:, j] = -np.inf
+            joined[i, i] = -np.inf
+            size[i] += size[j]
+            labels[labels == j] = i
+        return labels
+    return linkage
+
+
+def ceiling(data):
+    """B-cubed F1 per story: today's grouping, then the three gold-assisted bounds of the module docstring."""
+    go = GroupOptions()
+    rows = {"today's grouping": [], "nearest gold exchange (supervised)": [], "gold pairs instead of ours": [],
+            "k = gold count": []}
+    for name, items, pairs, options, paragraphs, prepared, gold, vectors in data:
+        rows["today's grouping"].append(bcubed(group_exchanges(items, pairs, options, go, paragraphs, prepared,
+                                                               vectors=vectors), gold))
+        similarity = np.mean([passage_similarity(items, pairs, prepared, replace(go, w_window=w, w_paragraph=p),
+                                                 paragraphs, vectors) for w, p in go.smoothings], axis=0)
+        row_of = {item.id: r for r, item in enumerate(items)}
+        gold_of_row = {row_of[pk]: ex for pk, ex in gold.items()}
+        assigned = nearest_gold_exchange(similarity, sorted(gold_of_row), gold_of_row)
+        by_exchange = defaultdict(list)
+        for r, ex in assigned.items():
+            by_exchange[ex].append(items[r].id)
+        rows["nearest gold exchange (supervised)"].append(
+            bcubed([grouping.Group(tuple(ids), ex) for ex, ids in by_exchange.items()], gold))
+        rows["gold pairs instead of ours"].append(bcubed(group_exchanges(
+            items, GOLD_PAIRS[name], options, go, paragraphs, prepared, vectors=vectors), gold))
+        saved = grouping._average_linkage
+        grouping._average_linkage = groups_cut_at(len(set(gold.values())))
+        try:
+            rows["k = gold count"].append(bcubed(group_exchanges(
+                items, pairs, options, replace(go, min_size=1), paragraphs, prepared, vectors=vectors), gold))
+        finally:
+            grouping._average_linkage = saved
+    return rows
+
+
 def main():
     data = load()
     names = [d[0][:12] for d in data]
+    if "--ceiling" in sys.argv:
+        print(f"{'exchange B-cubed F1':36} " + " ".join(f"{n:>12}" for n in names) + f" {'mean':>6}")
+        for label, values in ceiling(data).items():
+            print(f"{label:36} " + " ".join(f"{f:12.3f}" for f in values) + f" {mean(values):6.3f}")
+        return
     if "--perturb" in sys.argv:
         copies = perturbed(data)
         print(f"{'variant (mean F1 over perturbed inputs)':42} " + " ".join(f"{n:>12}" for n in names) + f" {'mean':>6}")
