@@ -207,25 +207,6 @@ def nearest_gold_exchange(similarity, rows, gold_of_row) -> dict[int, str]:
     return out
 
 
-def groups_cut_at(k: int):
-    """An `_average_linkage` stand-in that joins clusters until exactly k are left, whatever the floor."""
-    def linkage(similarity, floor):
-        n = len(similarity)
-        joined = similarity.astype(np.float64, copy=True)
-        np.fill_diagonal(joined, -np.inf)
-        size, labels = np.ones(n), np.arange(n)
-        for _ in range(n - k):
-            i, j = sorted(np.unravel_index(int(np.argmax(joined)), joined.shape))
-            merged = (joined[i] * size[i] + joined[j] * size[j]) / (size[i] + size[j])
-            joined[i, :] = joined[:, i] = merged
-            joined[j, :] = joined[:, j] = -np.inf
-            joined[i, i] = -np.inf
-            size[i] += size[j]
-            labels[labels == j] = i
-        return labels
-    return linkage
-
-
 def ceiling(data):
     """B-cubed F1 per story: today's grouping, then the three gold-assisted bounds of the module docstring."""
     go = GroupOptions()
@@ -247,7 +228,8 @@ def ceiling(data):
         rows["gold pairs instead of ours"].append(bcubed(group_exchanges(
             items, GOLD_PAIRS[name], options, go, paragraphs, prepared, vectors=vectors), gold))
         saved = grouping._average_linkage
-        grouping._average_linkage = groups_cut_at(len(set(gold.values())))
+        grouping._average_linkage = lambda similarity, floor, k=len(set(gold.values())): saved(
+            similarity, -np.inf, clusters=k)
         try:
             rows["k = gold count"].append(bcubed(group_exchanges(
                 items, pairs, options, replace(go, min_size=1), paragraphs, prepared, vectors=vectors), gold))

@@ -191,18 +191,19 @@ def _co_membership(similarity: np.ndarray, go: GroupOptions) -> np.ndarray:
     return together / (go.runs * len(go.resolutions))
 
 
-def _average_linkage(similarity: np.ndarray, floor: float) -> np.ndarray:
+def _average_linkage(similarity: np.ndarray, floor: float, clusters: int = 1) -> np.ndarray:
     """Labels of agglomerative clustering: join the two clusters of highest mean similarity while it is >= floor.
 
-    Deterministic (ties go to the lowest indices); O(n^2) memory, O(n^3) time in numpy, fine for a
-    story's few hundred passages.
+    Stops early once `clusters` are left (`bench/exchanges.py --ceiling` cuts at the gold's count
+    with `floor=-inf`). Deterministic (ties go to the lowest indices); O(n^2) memory, O(n^3) time
+    in numpy, fine for a story's few hundred passages.
     """
     n = len(similarity)
     linkage = similarity.astype(np.float64, copy=True)
     np.fill_diagonal(linkage, -np.inf)
     size = np.ones(n)
     labels = np.arange(n)
-    for _ in range(n - 1):
+    for _ in range(n - max(clusters, 1)):
         i, j = np.unravel_index(int(np.argmax(linkage)), linkage.shape)
         if linkage[i, j] < floor:
             break
