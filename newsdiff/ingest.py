@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .align.encoder import EncoderUnavailable
-from .attribution import attribute_article, roster_for
+from .attribution import attribute_article, attribute_story, roster_for
 from .encodings import encode_missing
 from .models import AlignedPair, Article, Outlet, Passage, Speaker, Story, Voice
 from .storyfile import ArticleSpec, StoryFileError, StorySpec, article_spec, load_story
@@ -354,6 +354,13 @@ class StoryClash(StoryFileError):
     """The folder's slug names another story: nothing is stored unless the caller merges."""
 
 
+def _relabel_if_officials_were_found(story: Story, roster) -> None:
+    """Label the whole story again when the articles just stored introduced officials nobody listed:
+    the other articles may name them too ("Orlov said"). See `attribution`."""
+    if roster_for(story) != roster:
+        attribute_story(story)
+
+
 def ingest_story(path: Path | str, *, max_bytes: int | None = None, merge: bool = False) -> IngestReport:
     """Ingest a story folder. Raises StoryFileError (nothing stored) for a bad story.toml,
     and StoryClash when the slug names a stored story that shares no article with the
@@ -373,6 +380,7 @@ def ingest_story(path: Path | str, *, max_bytes: int | None = None, merge: bool 
     roster = roster_for(story)  # story-wide: built once, not per article
     for item in prepared:
         report.results.append(item if isinstance(item, ArticleResult) else store_article(story, item, roster))
+    _relabel_if_officials_were_found(story, roster)
     unknown = [p.spec.source for p in prepared if isinstance(p, PreparedArticle) and p.outlet == UNKNOWN_OUTLET]
     if unknown and len(unknown) == len(spec.articles):
         report.warnings.append(
@@ -401,7 +409,9 @@ def add_article(story: Story, source: str, data: bytes, *, outlet: str | None = 
     except IngestError as e:
         report.results.append(ArticleResult(spec.source, FAILED, str(e)))
         return report
-    report.results.append(store_article(story, prepared, roster_for(story)))
+    roster = roster_for(story)
+    report.results.append(store_article(story, prepared, roster))
+    _relabel_if_officials_were_found(story, roster)
     if report.results[0].outcome != FAILED and prepared.outlet == UNKNOWN_OUTLET:
         report.warnings.append(f"{spec.source}: no outlet found, so it is {UNKNOWN_OUTLET!r}: give one "
                                f'(--outlet "Name"), or start the text with a "Source: Outlet name" line')

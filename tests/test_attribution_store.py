@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from newsdiff.attribution import attribute_story
-from newsdiff.ingest import ingest_story
+from newsdiff.attribution import attribute_story, roster_for
+from newsdiff.ingest import add_article, ingest_story
 from newsdiff.models import Passage, Speaker, Story, Voice
 
 from .conftest import ARTICLE
@@ -72,8 +72,56 @@ def test_attribute_names_an_unknown_story():
         call_command("attribute", "nope")
 
 
-def test_a_titled_official_nobody_listed_is_stored_in_the_default_voice_for_editors_to_map(make_story):
+def test_a_titled_official_nobody_listed_is_stored_in_their_sides_voice_for_editors_to_check(make_story):
     ingest_story(make_story({"a.txt": "Talks\n\nEast Deputy Minister Olga Serova said the deal was fair.\n"}))
     serova = Speaker.objects.get(name="Olga Serova")
-    assert (serova.origin, serova.voice.slug) == ("detected", "press")
-    assert Passage.objects.get(text__contains="Serova").voice.slug == "east"  # what the text says of her
+    assert (serova.origin, serova.voice.slug) == ("detected", "east")
+    assert Passage.objects.get(text__contains="Serova").voice.slug == "east"
+
+
+ORLOVA_UNTITLED = "Talks\n\nThe talks ran late. Olga Orlova said the deal was fair.\n\nOrlova added that more was needed.\n"
+ORLOVA_TITLED = "More talks\n\nEast Deputy Minister Olga Orlova said the talks would go on.\n"
+
+
+def _orlova_voices():
+    return sorted(Passage.objects.filter(text__contains="Orlova").values_list("voice__slug", flat=True))
+
+
+def test_an_official_one_article_introduces_is_theirs_in_an_article_stored_before_it(make_story):
+    # a.txt is stored first and names her without a title; b.txt says who she is.
+    ingest_story(make_story({"a.txt": ORLOVA_UNTITLED, "b.txt": ORLOVA_TITLED}))
+    orlova = Speaker.objects.get(name="Olga Orlova")
+    assert (orlova.origin, orlova.voice.slug) == ("detected", "east")
+    assert _orlova_voices() == ["east", "east", "east"]
+    assert set(Passage.objects.filter(text__contains="Orlova").values_list("speaker__name", flat=True)) == {
+        "Olga Orlova"}
+
+
+def test_the_labels_do_not_depend_on_the_order_the_articles_come_in(make_story):
+    ingest_story(make_story({"a.txt": ORLOVA_TITLED, "b.txt": ORLOVA_UNTITLED}))
+    assert _orlova_voices() == ["east", "east", "east"]
+
+
+def test_an_article_added_later_that_introduces_an_official_relabels_the_story(make_story):
+    ingest_story(make_story({"a.txt": ORLOVA_UNTITLED}))
+    assert _orlova_voices() == ["press", "press"]
+    add_article(Story.objects.get(), "b.txt", ORLOVA_TITLED.encode())
+    assert _orlova_voices() == ["east", "east", "east"]
+
+
+def test_an_editors_mapping_of_a_detected_official_is_never_overwritten(make_story):
+    folder = make_story({"a.txt": ORLOVA_UNTITLED, "b.txt": ORLOVA_TITLED})
+    ingest_story(folder)
+    Speaker.objects.filter(name="Olga Orlova").update(voice=Voice.objects.get(slug="west"), origin="editor")
+    call_command("attribute", "talks")
+    ingest_story(folder)
+    orlova = Speaker.objects.get(name="Olga Orlova")
+    assert (orlova.origin, orlova.voice.slug) == ("editor", "west")
+    untitled = Passage.objects.filter(text__contains="Orlova").exclude(text__contains="Deputy Minister")
+    assert set(untitled.values_list("voice__slug", flat=True)) == {"west"}
+
+
+def test_a_person_detected_without_a_title_stays_out_of_the_roster(make_story):
+    ingest_story(make_story({"a.txt": ORLOVA_UNTITLED}))
+    assert Speaker.objects.get(name="Olga Orlova").voice.slug == "press"
+    assert "Olga Orlova" not in {s.name for s in roster_for(Story.objects.get()).speakers}
