@@ -47,8 +47,8 @@ from django.utils import timezone
 from . import encodings
 from .align import encoder
 from .align.group import GroupOptions, group_exchanges
-from .align.score import Item, Options, prepare, relation_of, score_pairs
-from .align.semantic import SemanticSpace, prepare_space
+from .align.score import Item, Options, heading_pairs, prepare, relation_of, score_pairs
+from .align.semantic import SemanticSpace, extend_space, prepare_space
 from .models import AlignedPair, AlignmentJob, Exchange, Passage, Story
 from .text import cues
 
@@ -272,6 +272,8 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         ]
         sentences = [i for i in items if i.kind == "sentence"]
         sentence_passages = [p for p in passages if p.kind == "sentence"]  # the rows of the semantic space
+        headings = [i for i in items if i.kind != "sentence"]
+        heading_passages = [p for p in passages if p.kind != "sentence"]  # rows appended after the sentences
         n_articles = len({i.article for i in sentences})
         AlignmentJob.objects.filter(pk=job.pk).update(progress_total=n_articles)
 
@@ -282,14 +284,16 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
 
     with _phase(timings, "encode", job.pk):
         space = _semantic_space(sentence_passages, options)
+        heading_space = extend_space(space, _tokens(heading_passages))
     with _phase(timings, "score", job.pk):
-        pairs = score_pairs(sentences, options, progress=report, semantic=space)
+        sentence_pairs = score_pairs(sentences, options, progress=report, semantic=space)
+        pairs = sentence_pairs + heading_pairs(sentences + headings, options, semantic=heading_space)
     with _phase(timings, "relations", job.pk):
         text = {p.pk: p.text for p in passages}
         relations = {(p.a, p.b): relation_of(text[p.a], text[p.b], options.aliases) for p in pairs}
     with _phase(timings, "group", job.pk):
         paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages}
-        groups = group_exchanges(items, pairs, options, GroupOptions(), paragraphs, prepare(items, options),
+        groups = group_exchanges(items, sentence_pairs, options, GroupOptions(), paragraphs, prepare(items, options),
                                  vectors={p.pk: v for p, v in zip(sentence_passages, space.sentences)})
     with _phase(timings, "write", job.pk):
         with transaction.atomic():
@@ -302,9 +306,13 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
 
 def _semantic_space(sentences: list[Passage], options: Options) -> SemanticSpace:
     """The story's token vectors (stored at ingest; encoded now if missing), its actors' tokens weightless."""
-    vectors = encodings.vectors_for(sentences)
-    tokens = [(vectors[p.pk].content_ids, vectors[p.pk].content_vectors) for p in sentences]
-    return prepare_space(tokens, encoder.token_ids(options.actor_words))
+    return prepare_space(_tokens(sentences), encoder.token_ids(options.actor_words))
+
+
+def _tokens(passages: list[Passage]) -> list:
+    """(wordpiece ids, token vectors) per passage, in order: stored at ingest, encoded now if missing."""
+    vectors = encodings.vectors_for(passages)
+    return [(vectors[p.pk].content_ids, vectors[p.pk].content_vectors) for p in passages]
 
 
 def _decided(pair: AlignedPair) -> bool:

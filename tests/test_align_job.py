@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from newsdiff import jobs
 from newsdiff.jobs import JobAlreadyActive, run_alignment, start_alignment
+from newsdiff.align.score import states_a_claim
 from newsdiff.models import AlignedPair, AlignmentJob, Exchange, Passage, Story
 
 from .conftest import SEED_STORY
@@ -41,6 +42,15 @@ def test_a_job_fills_pairs_and_exchanges_and_records_its_run(story):
     assert not Passage.objects.filter(article__story=story, exchange=None).exists()
     for pair in AlignedPair.objects.filter(story=story).select_related("a", "b"):
         assert pair.a_id < pair.b_id and pair.a.article_id != pair.b.article_id
+
+
+def test_headlines_that_attribute_a_claim_are_aligned_with_other_outlets_passages(story):
+    align(story)
+    touching = AlignedPair.objects.filter(story=story).exclude(a__kind="sentence", b__kind="sentence")
+    headlines = {p for pair in touching.select_related("a", "b") for p in (pair.a, pair.b) if p.kind != "sentence"}
+    assert headlines, "no headline of the seed story was aligned"
+    assert all(states_a_claim(p.text) for p in headlines)
+    assert all(pair.a.article_id != pair.b.article_id for pair in touching.select_related("a", "b"))
 
 
 def test_a_re_run_gives_the_same_pairs_and_exchange_ids(story):

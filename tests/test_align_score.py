@@ -1,5 +1,5 @@
 """Pair scoring on sentences written for these tests."""
-from newsdiff.align.score import Item, Options, relation_of, score_pairs
+from newsdiff.align.score import Item, Options, heading_pairs, relation_of, score_pairs
 
 OPTIONS = Options(actor_words=("Anna Petrova", "John Smith", "minister", "spokesman"))
 
@@ -71,3 +71,41 @@ def test_relations():
     assert relation_of('He spoke of "dangerous attempts to seize the grounds".',
                        'He spoke of "dangerous attempts to conquer the grounds".') == "variant"
     assert relation_of("The quota will fall by a third.", "Fishing limits are to be cut sharply.") == "paraphrase"
+
+
+def heading_items(*articles):
+    """Items of articles given as (headline, sentence, ...): sentences first, then headlines, as the job orders them."""
+    sentences, headlines = [], []
+    for a, (headline, *body) in enumerate(articles, start=1):
+        headlines.append(Item(100 * a, a, headline, kind="heading", position=0))
+        sentences += [Item(100 * a + k, a, text, position=k) for k, text in enumerate(body, start=1)]
+    return sentences + headlines
+
+
+GRAIN = ("Minister warns of grain export ban",
+         "The minister spoke to farmers in the capital on Monday.",
+         "Prices for bread have risen by a tenth this year.")
+GRAIN_REPORT = ("Harvest talks end without a deal",
+                "The minister warned that grain exports could be banned next month.",
+                "Farmers' unions called the harvest the worst in a decade.")
+
+
+def test_a_headline_that_states_a_claim_is_paired_with_another_outlets_sentence_of_it():
+    pairs = heading_pairs(heading_items(GRAIN, GRAIN_REPORT), OPTIONS)
+    assert [(p.a, p.b) for p in pairs] == [(100, 201)]
+    assert pairs[0].score >= OPTIONS.threshold
+
+
+def test_a_topic_line_that_attributes_nothing_is_not_paired():
+    topic = ("What happened at the grain export talks",) + GRAIN[1:]
+    assert heading_pairs(heading_items(topic, GRAIN_REPORT), OPTIONS) == []
+
+
+def test_a_headline_is_never_paired_inside_its_own_article_and_sentence_pairs_are_left_to_score_pairs():
+    own = ("Minister warns of grain export ban",
+           "The minister warned that grain exports could be banned next month.")
+    other = ("Harvest talks end", "The minister warned that grain exports could be banned next month.")
+    pairs = heading_pairs(heading_items(own, other), OPTIONS)
+    assert all(100 in (p.a, p.b) for p in pairs)  # only the headline that states a claim is paired
+    assert (100, 101) not in {(p.a, p.b) for p in pairs}
+    assert (100, 201) in {(p.a, p.b) for p in pairs}

@@ -46,6 +46,16 @@ class SemanticSpace:
     vectors: tuple[np.ndarray, ...]  # per passage: (n_tokens, dim), centred and normalised
     weights: tuple[np.ndarray, ...]  # per passage: (n_tokens,) idf, 0 for skipped tokens
     sentences: np.ndarray  # (passages, dim): weighted mean token vector, normalised
+    # How rows were made, so that `extend_space` can add passages in the same frame.
+    centre: np.ndarray | None = None
+    directions: np.ndarray | None = None
+    idf: dict | None = None
+    skip_ids: frozenset = frozenset()
+
+    def rows(self, rows: list[int]) -> "SemanticSpace":
+        """This space with only `rows`, in that order (row k of the result is row `rows[k]` here)."""
+        return SemanticSpace(tuple(self.vectors[r] for r in rows), tuple(self.weights[r] for r in rows),
+                             self.sentences[rows], self.centre, self.directions, self.idf, self.skip_ids)
 
 
 COMMON_DIRECTIONS = 1
@@ -70,20 +80,39 @@ def prepare_space(tokens: list[tuple[np.ndarray, np.ndarray]], skip_ids=frozense
         directions = vectors[:, np.argsort(values)[::-1][:common_directions]].T
     df = Counter(t for ids, _ in tokens for t in set(ids.tolist()))
     idf = {t: math.log((n + 1) / (d + 1)) for t, d in df.items()}
-    vectors, weights, sentences = [], [], np.zeros((n, dim), dtype=np.float32)
+    space = SemanticSpace((), (), np.zeros((0, dim), dtype=np.float32), centre, directions, idf, frozenset(skip_ids))
+    return _with_rows(space, tokens, idf)
+
+
+def extend_space(space: SemanticSpace, tokens: list[tuple[np.ndarray, np.ndarray]]) -> SemanticSpace:
+    """`space` with more passages appended as rows, made in its frame: its centre, directions and idf.
+
+    The existing rows are unchanged (their scores cannot move), so passages of another kind
+    (headlines) can be compared with the story's sentences without re-weighting the story; a
+    wordpiece the story's sentences never used weighs as one seen once.
+    """
+    n = len(space.vectors)
+    unseen = math.log((n + 1) / 2)
+    return _with_rows(space, tokens, {**{t: unseen for ids, _ in tokens for t in ids.tolist()}, **space.idf})
+
+
+def _with_rows(space: SemanticSpace, tokens, idf: dict) -> SemanticSpace:
+    dim = space.sentences.shape[1]
+    vectors, weights, sentences = list(space.vectors), list(space.weights), np.zeros((len(tokens), dim), np.float32)
     for row, (ids, raw) in enumerate(tokens):
-        v = raw.astype(np.float32) - centre
+        v = raw.astype(np.float32) - space.centre
         c = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
-        if directions is not None:
-            v -= (v @ directions.T) @ directions
+        if space.directions is not None:
+            v -= (v @ space.directions.T) @ space.directions
         v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
-        w = np.array([0.0 if t in skip_ids else idf[t] for t in ids.tolist()], dtype=np.float32)
+        w = np.array([0.0 if t in space.skip_ids else idf[t] for t in ids.tolist()], dtype=np.float32)
         vectors.append(v)
         weights.append(w)
         if len(v) and w.sum() > 0:
             mean = w @ c
             sentences[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
-    return SemanticSpace(tuple(vectors), tuple(weights), sentences)
+    return SemanticSpace(tuple(vectors), tuple(weights), np.concatenate([space.sentences, sentences]),
+                         space.centre, space.directions, space.idf, space.skip_ids)
 
 
 def bertscore(space: SemanticSpace, row: int, columns) -> np.ndarray:
