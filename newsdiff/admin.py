@@ -285,8 +285,8 @@ class AlignmentJobAdmin(NewsdiffAdmin):
 
 @admin.register(Speaker)
 class SpeakerAdmin(DecisionAdmin):
-    """People attribution found (origin "detected"): in the voice their title names ("East Deputy Minister"),
-    else the default voice, until an editor assigns one (origin "editor")."""
+    """People attribution found (origin "detected"): in the voice of the side the articles agree their title
+    names ("East Deputy Minister"), else the default voice, until an editor assigns one (origin "editor")."""
 
     list_display = ["name", "story", "voice", "origin", "n_passages", "edited_by", "edited_at"]
     list_editable = ["voice"]

@@ -2,43 +2,45 @@
 
 Passages an editor labelled (`voice_decided_by == editor`) are never changed.
 People the rules find but nobody listed become `Speaker(origin=detected)`
-rows, so editors can check and map them. A detected person the text introduces
-as an official of a side ("Russian Deputy Foreign Minister Pavel Orlov", "Kremlin
-aide ...") is stored in that side's voice, and from then on belongs to the
-roster like a listed speaker: a later "Orlov said", in this article or another,
-is theirs. Anyone else detected sits in the default voice. An editor's mapping
-(origin "editor") always wins and feeds the next run.
+rows, so editors can check and map them. A detected person the articles agree
+is an official of one side ("Russian Deputy Foreign Minister Pavel Orlov",
+"Kremlin aide ...", and no article calls him a former official or an analyst)
+is stored in that side's voice by `attribute_story`, and from then on belongs
+to the roster like a listed speaker: a later "Orlov said", in any article of
+the story, is his. Anyone else detected sits in the default voice. An editor's
+mapping (origin "editor") always wins and feeds the next run.
 """
 from __future__ import annotations
 
 from django.db import transaction
 
 from .models import Article, Passage, Speaker, Story
-from .text.attribute import PassageText, Roster, SpeakerEntry, VoiceEntry, attribute
+from .text.attribute import PassageText, Roster, SpeakerEntry, VoiceEntry, attribute, officials_named
 
 
-def roster_for(story: Story) -> Roster:
-    """The story's voices and speakers: listed, the editors', and those detected in an official's role."""
+def roster_for(story: Story, officials: bool = True) -> Roster:
+    """The story's voices and speakers: listed, the editors', and (unless `officials=False`) the people
+    detected in an official's role, whom `attribute_story` gave their side's voice."""
     voices = tuple(
         VoiceEntry(v.slug, v.name, tuple(v.institutions), v.is_default) for v in story.voices.order_by("position")
     )
-    speakers = tuple(
-        SpeakerEntry(s.name, s.voice.slug, tuple(s.aliases))
-        for s in story.speakers.select_related("voice").exclude(origin=Speaker.Origin.DETECTED, voice__is_default=True)
-        .order_by("name")
-    )
+    people = story.speakers.select_related("voice")
+    people = people.exclude(origin=Speaker.Origin.DETECTED, voice__is_default=True) if officials \
+        else people.exclude(origin=Speaker.Origin.DETECTED)
+    speakers = tuple(SpeakerEntry(s.name, s.voice.slug, tuple(s.aliases)) for s in people.order_by("name"))
     return Roster(voices=voices, speakers=speakers)
 
 
 def attribute_article(article: Article, roster: Roster | None = None) -> int:
     """Label one article's passages; returns how many changed.
 
-    Stores the people it detects (see the module docstring); `roster_for` then lists the officials among them.
+    People it finds that nobody listed are stored as detected speakers in the default voice; only
+    `attribute_story`, which sees every article, gives a detected official their side's voice.
     """
     story = article.story
     roster = roster or roster_for(story)
     voices = {v.slug: v for v in story.voices.all()}
-    speakers = {s.name: s for s in story.speakers.select_related("voice")}
+    speakers = {s.name: s for s in story.speakers.all()}
     passages = list(article.passages.live().order_by("position"))
     results = attribute([PassageText(p.text, p.paragraph, p.kind) for p in passages], roster)
     changed = []
@@ -49,17 +51,12 @@ def attribute_article(article: Article, roster: Roster | None = None) -> int:
             speaker = None
             if result.speaker:
                 speaker = speakers.get(result.speaker)
-                implied = voices[result.speaker_voice or roster.default]
                 if speaker is None:
-                    speaker = Speaker.objects.create(
-                        story=story, name=result.speaker, origin=Speaker.Origin.DETECTED, voice=implied)
+                    # get_or_create: another upload of the same story may have just detected them too.
+                    speaker, _ = Speaker.objects.get_or_create(
+                        story=story, name=result.speaker,
+                        defaults={"origin": Speaker.Origin.DETECTED, "voice": voices[roster.default]})
                     speakers[speaker.name] = speaker
-                elif (speaker.origin == Speaker.Origin.DETECTED and speaker.voice.is_default
-                      and not implied.is_default):
-                    # First met untitled ("Orlov said"), now as an official: take the side's voice.
-                    # Never the other way, and never over a listed or an editor's speaker.
-                    speaker.voice = implied
-                    speaker.save(update_fields=["voice"])
             new = (voices[result.voice].pk, speaker.pk if speaker else None, result.rule)
             if (passage.voice_id, passage.speaker_id, passage.voice_rule) != new:
                 passage.voice_id, passage.speaker_id, passage.voice_rule = new
@@ -68,17 +65,44 @@ def attribute_article(article: Article, roster: Roster | None = None) -> int:
     return len(changed)
 
 
+def officials_in(story: Story, articles=None) -> dict[str, str]:
+    """`text.attribute.officials_named` over the story's articles (or `articles`): name -> voice slug."""
+    base = roster_for(story, officials=False)
+    passages = Passage.objects.live().filter(article__story=story).order_by("article_id", "position")
+    if articles is not None:
+        passages = passages.filter(article__in=articles)
+    by_article: dict[int, list[PassageText]] = {}
+    for p in passages.only("article_id", "text", "paragraph", "kind"):
+        by_article.setdefault(p.article_id, []).append(PassageText(p.text, p.paragraph, p.kind))
+    return officials_named((attribute(texts, base) for texts in by_article.values()), base)
+
+
+def knows_officials(story: Story, officials: dict[str, str]) -> bool:
+    """Whether the stored detected speakers already carry these officials' voices."""
+    stored = dict(story.speakers.filter(name__in=officials).values_list("name", "voice__slug"))
+    return all(stored.get(name) == voice for name, voice in officials.items())
+
+
 def attribute_story(story: Story) -> tuple[int, int]:
     """Label every article of a story; returns (articles, passages changed).
 
-    When the pass detects officials the roster did not have (an article may name "Orlov" before
-    another introduces "Deputy Foreign Minister Pavel Orlov"), the story is labelled once more
-    with them, so that the outcome does not depend on the order of the articles.
+    First the officials: every article is read with the listed and editors' speakers only, and
+    each detected person the articles agree is an official of one side (`officials_named`) gets
+    that side's voice; the others detected go back to the default voice (never a listed or an
+    editor's speaker). Then every article is labelled with them in the roster, so an article that
+    names "Orlova" before another introduces "Deputy Minister Olga Orlova" knows her, whatever
+    the order of the articles.
     """
+    officials = officials_in(story)
+    voices = {v.slug: v for v in story.voices.all()}
+    default = next(v for v in voices.values() if v.is_default)
+    detected = Speaker.objects.filter(story=story, origin=Speaker.Origin.DETECTED)
+    for name, slug in officials.items():
+        Speaker.objects.get_or_create(story=story, name=name,
+                                      defaults={"origin": Speaker.Origin.DETECTED, "voice": voices[slug]})
+        # A conditional update: an editor who maps this person meanwhile makes the row theirs.
+        detected.filter(name=name).exclude(voice=voices[slug]).update(voice=voices[slug])
+    detected.exclude(name__in=officials).exclude(voice=default).update(voice=default)
     roster = roster_for(story)
     articles = list(story.articles.select_related("story"))
-    changed = sum(attribute_article(a, roster) for a in articles)
-    fuller = roster_for(story)
-    if fuller != roster:
-        changed += sum(attribute_article(a, fuller) for a in articles)
-    return len(articles), changed
+    return len(articles), sum(attribute_article(a, roster) for a in articles)

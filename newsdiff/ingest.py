@@ -9,16 +9,17 @@ rows and every editor's decision, and none an editor touched is ever deleted.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .align.encoder import EncoderUnavailable
-from .attribution import attribute_article, attribute_story, roster_for
+from .attribution import attribute_article, attribute_story, knows_officials, officials_in, roster_for
 from .encodings import encode_missing
 from .models import AlignedPair, Article, Outlet, Passage, Speaker, Story, Voice
 from .storyfile import ArticleSpec, StoryFileError, StorySpec, article_spec, load_story
@@ -27,6 +28,8 @@ from .text.clean import CleanArticle, TextError, clean_article, decode_bytes
 from .text.html import decode_page, extract_page, looks_like_html
 from .text.reconcile import reconcile
 from .text.segment import Segment, segment
+
+logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 PASSAGE_KINDS = {"title": Passage.Kind.HEADING, "heading": Passage.Kind.HEADING,
@@ -354,11 +357,24 @@ class StoryClash(StoryFileError):
     """The folder's slug names another story: nothing is stored unless the caller merges."""
 
 
-def _relabel_if_officials_were_found(story: Story, roster) -> None:
-    """Label the whole story again when the articles just stored introduced officials nobody listed:
-    the other articles may name them too ("Orlov said"). See `attribution`."""
-    if roster_for(story) != roster:
-        attribute_story(story)
+def _relabel_if_officials_were_found(report: IngestReport) -> None:
+    """Label the whole story again when the articles just stored introduce officials nobody listed
+    (or describe a known one differently): other articles may name them too ("Orlova said").
+
+    Its own transaction, after the articles' own: the articles stay stored whatever happens here,
+    and a failure leaves the labels as they were, with a warning saying how to redo them.
+    """
+    story = report.story
+    changed = [r.article_id for r in report.results if r.outcome in (CREATED, UPDATED)]
+    if not changed or knows_officials(story, officials_in(story, changed)):
+        return
+    try:
+        with transaction.atomic():
+            attribute_story(story)
+    except DatabaseError as e:
+        logger.warning("relabelling %s after new officials failed: %s", story.slug, e)
+        report.warnings.append(f"the story's other articles were not relabelled with the officials these "
+                               f"articles introduce ({e}); run `manage.py attribute {story.slug}`")
 
 
 def ingest_story(path: Path | str, *, max_bytes: int | None = None, merge: bool = False) -> IngestReport:
@@ -380,7 +396,7 @@ def ingest_story(path: Path | str, *, max_bytes: int | None = None, merge: bool 
     roster = roster_for(story)  # story-wide: built once, not per article
     for item in prepared:
         report.results.append(item if isinstance(item, ArticleResult) else store_article(story, item, roster))
-    _relabel_if_officials_were_found(story, roster)
+    _relabel_if_officials_were_found(report)
     unknown = [p.spec.source for p in prepared if isinstance(p, PreparedArticle) and p.outlet == UNKNOWN_OUTLET]
     if unknown and len(unknown) == len(spec.articles):
         report.warnings.append(
@@ -409,9 +425,8 @@ def add_article(story: Story, source: str, data: bytes, *, outlet: str | None = 
     except IngestError as e:
         report.results.append(ArticleResult(spec.source, FAILED, str(e)))
         return report
-    roster = roster_for(story)
-    report.results.append(store_article(story, prepared, roster))
-    _relabel_if_officials_were_found(story, roster)
+    report.results.append(store_article(story, prepared, roster_for(story)))
+    _relabel_if_officials_were_found(report)
     if report.results[0].outcome != FAILED and prepared.outlet == UNKNOWN_OUTLET:
         report.warnings.append(f"{spec.source}: no outlet found, so it is {UNKNOWN_OUTLET!r}: give one "
                                f'(--outlet "Name"), or start the text with a "Source: Outlet name" line')

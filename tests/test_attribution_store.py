@@ -125,3 +125,32 @@ def test_a_person_detected_without_a_title_stays_out_of_the_roster(make_story):
     ingest_story(make_story({"a.txt": ORLOVA_UNTITLED}))
     assert Speaker.objects.get(name="Olga Orlova").voice.slug == "press"
     assert "Olga Orlova" not in {s.name for s in roster_for(Story.objects.get()).speakers}
+
+
+ORLOVA_WEST = "Other talks\n\nWest adviser Olga Orlova said the offer was late.\n"
+ORLOVA_FORMER = "Old hands\n\nFormer East deputy minister Olga Orlova said the deal was thin. Orlova added that it would hold.\n"
+
+
+@pytest.mark.parametrize("files", [("a.txt", "b.txt"), ("b.txt", "a.txt")], ids=["east first", "west first"])
+def test_a_person_two_articles_give_different_sides_stays_for_an_editor_whatever_the_order(make_story, files):
+    east, west = files
+    ingest_story(make_story({east: ORLOVA_TITLED, west: ORLOVA_WEST, "c.txt": ORLOVA_UNTITLED}))
+    orlova = Speaker.objects.get(name="Olga Orlova")
+    assert (orlova.origin, orlova.voice.slug) == ("detected", "press")
+    assert Passage.objects.get(text__startswith="East Deputy").voice.slug == "east"  # each as its text says
+    assert Passage.objects.get(text__startswith="West adviser").voice.slug == "west"
+    assert Passage.objects.get(text__startswith="Orlova added").voice.slug == "press"
+
+
+def test_an_article_that_calls_the_person_a_former_official_keeps_them_out_of_the_roster(make_story):
+    ingest_story(make_story({"a.txt": ORLOVA_FORMER, "b.txt": ORLOVA_TITLED}))
+    assert Speaker.objects.get(name="Olga Orlova").voice.slug == "press"
+    assert Passage.objects.get(text__startswith="Orlova added").voice.slug == "press"
+    assert Passage.objects.get(text__startswith="East Deputy").voice.slug == "east"
+
+
+def test_re_labelling_a_story_counts_each_changed_passage_once(make_story):
+    ingest_story(make_story({"a.txt": ORLOVA_UNTITLED, "b.txt": ORLOVA_TITLED}))
+    Passage.objects.filter(text__contains="Orlova").update(voice=Voice.objects.get(slug="west"))
+    assert attribute_story(Story.objects.get()) == (2, 3)
+    assert attribute_story(Story.objects.get()) == (2, 0)

@@ -267,14 +267,15 @@ def heading_pairs(items: list[Item], options: Options = Options(),
 
     `items` are the story's sentences followed by its other passages (`semantic` rows in that
     order: `extend_space` adds them to the sentences' space). Only a headline that attributes
-    what it says (`states_a_claim`: "Putin says ...", "Putin: ...") is paired: a topic line
+    what it says (`states_a_claim`: "Putin says ...", "Putin: ...", with the story's
+    `actor_words` naming who may lead before a colon) is paired: a topic line
     ("What happened at the summit") summarises no claim, and pairing it links it to every
     sentence about the meeting. Scored as sentence pairs are, at the same threshold, over the
     story's terms with its headings counted, without neighbour support (a headline has no
     neighbours in the readout's order). Sentence pairs are not scored here, so adding headlines
     never moves them.
     """
-    rows = [r for r, i in enumerate(items) if i.kind == "sentence" or states_a_claim(i.text)]
+    rows = [r for r, i in enumerate(items) if i.kind == "sentence" or states_a_claim(i.text, options.actor_words)]
     items = [items[r] for r in rows]
     focus = np.array([i.kind != "sentence" for i in items], dtype=bool)
     if not focus.any():
@@ -293,19 +294,32 @@ def heading_pairs(items: list[Item], options: Options = Options(),
     return pairs
 
 
-_ATTRIBUTED = re.compile(
-    r"\b(?:" + "|".join(sorted(map(re.escape, cues.SPEECH_VERBS), key=len, reverse=True)) + r")\b"
-    r"|^[^:]{2,40}:\s",  # "Putin: Russia and the US will return ambassadors"
-    re.IGNORECASE)
+_SPEECH = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, cues.SPEECH_VERBS), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_COLON_LEAD = re.compile(r"^\s*([^:]{1,40}):\s")
+_WORD = re.compile(r"[\w'’.]+")
 
 
-def states_a_claim(headline: str) -> bool:
-    """Whether a headline attributes what it says to someone ("X says/warns/tells ...", "X: ...").
+def states_a_claim(headline: str, actor_words=()) -> bool:
+    """Whether a headline attributes what it says to someone: a speech verb ("X says/warns/tells ..."),
+    or a lead naming one of the story's actors before a colon ("Putin: ...", "Kremlin aide: ...").
+
+    A lead that names nobody is a rubric or a topic ("Analysis: ...", "World insights: ...",
+    "Photo: ..."), not an attribution.
 
     >>> states_a_claim("Minister warns of grain export ban"), states_a_claim("What happened at the summit")
     (True, False)
+    >>> states_a_claim("Petrova: talks will go on", ["Anna Petrova"]), states_a_claim("Analysis: talks will go on")
+    (True, False)
     """
-    return bool(_ATTRIBUTED.search(headline))
+    if _SPEECH.search(headline):
+        return True
+    lead = _COLON_LEAD.match(headline)
+    if not lead:
+        return False
+    actors = {w.lower() for phrase in actor_words for w in _WORD.findall(phrase)}
+    words = [re.sub(r"['’]s$", "", w).lower() for w in _WORD.findall(lead.group(1).replace("-", " "))]
+    return 0 < len(words) <= 4 and all(w in actors for w in words)
 
 
 def _semantic_candidates(space: SemanticSpace, articles: np.ndarray, k: int,

@@ -92,7 +92,11 @@ def extend_space(space: SemanticSpace, tokens: list[tuple[np.ndarray, np.ndarray
     wordpiece the story's sentences never used weighs as one seen once.
     """
     n = len(space.vectors)
-    unseen = math.log((n + 1) / 2)
+    dim = next((v.shape[1] for _, v in tokens if len(v)), space.sentences.shape[1])
+    if space.centre is None or space.centre.shape[0] != dim:  # the story had no wordpiece to set a frame
+        empty = (np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32))
+        return prepare_space([empty] * n + list(tokens), space.skip_ids)
+    unseen = math.log((n + 2) / 2)  # as if the new passage were one more of the story: df 1 of n + 1
     return _with_rows(space, tokens, {**{t: unseen for ids, _ in tokens for t in ids.tolist()}, **space.idf})
 
 

@@ -733,6 +733,30 @@ def attribute(passages: list[PassageText] | tuple[PassageText, ...], roster: Ros
     return out
 
 
+def officials_named(attributions, roster: Roster) -> dict[str, str]:
+    """People the articles introduce in an official's role ("East Deputy Minister Olga Orlova"), whom
+    the roster does not list: name -> the voice of the side their title names.
+
+    `attributions` holds one article's `attribute(...)` result per item, made with `roster`. A person
+    counts when every description that gives them a side gives the same one, and no article calls
+    them a former official or an analyst: the story cannot tell which is true of them, so they stay
+    for an editor to map. Deterministic and independent of the order of the articles.
+    """
+    listed = {s.name for s in roster.speakers}
+    sides: dict[str, set[str]] = {}
+    doubted: set[str] = set()
+    for article in attributions:
+        for a in article:
+            if not a.speaker or a.speaker in listed:
+                continue
+            if a.rule in ("cue:former", "cue:analyst"):
+                doubted.add(a.speaker)
+            elif a.speaker_voice and a.speaker_voice != roster.default:
+                sides.setdefault(a.speaker, set()).add(a.speaker_voice)
+    return {name: next(iter(voices)) for name, voices in sorted(sides.items())
+            if len(voices) == 1 and name not in doubted}
+
+
 def _opens_quote(i: int, passages) -> bool:
     """Whether passage `i` starts with a quotation mark and follows the article's first body sentence
     (a cut-off last line may have been taken for a heading; the headline at the top may not)."""
