@@ -154,3 +154,20 @@ def test_re_labelling_a_story_counts_each_changed_passage_once(make_story):
     Passage.objects.filter(text__contains="Orlova").update(voice=Voice.objects.get(slug="west"))
     assert attribute_story(Story.objects.get()) == (2, 3)
     assert attribute_story(Story.objects.get()) == (2, 0)
+
+
+def test_a_failed_relabel_keeps_the_new_article_and_says_how_to_redo_it(make_story, monkeypatch):
+    from django.db import DatabaseError
+
+    from newsdiff import ingest
+
+    ingest_story(make_story({"a.txt": ORLOVA_UNTITLED}))
+
+    def fail(story):
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(ingest, "attribute_story", fail)
+    report = add_article(Story.objects.get(), "b.txt", ORLOVA_TITLED.encode())
+    assert report.results[0].outcome == "created"
+    assert any("manage.py attribute talks" in w and "database is locked" in w for w in report.warnings)
+    assert _orlova_voices() == ["east", "press", "press"]  # b as its text says; a as it was
