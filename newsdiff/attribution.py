@@ -13,6 +13,7 @@ mapping (origin "editor") always wins and feeds the next run.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 
 from .models import Article, Passage, Speaker, Story
 from .text.attribute import PassageText, Roster, SpeakerEntry, VoiceEntry, attribute, officials_named
@@ -83,26 +84,40 @@ def knows_officials(story: Story, officials: dict[str, str]) -> bool:
     return all(stored.get(name) == voice for name, voice in officials.items())
 
 
-def attribute_story(story: Story) -> tuple[int, int]:
-    """Label every article of a story; returns (articles, passages changed).
+def attribute_story(story: Story, *, officials: dict[str, str] | None = None,
+                    only_naming_changes: bool = False) -> tuple[int, int]:
+    """Label the articles of a story; returns (articles labelled, passages changed).
 
     First the officials: every article is read with the listed and editors' speakers only, and
     each detected person the articles agree is an official of one side (`officials_named`) gets
     that side's voice; the others detected go back to the default voice (never a listed or an
-    editor's speaker). Then every article is labelled with them in the roster, so an article that
+    editor's speaker). `officials` gives that result when the caller has just computed it over
+    every article. Then the articles are labelled with them in the roster, so an article that
     names "Orlova" before another introduces "Deputy Minister Olga Orlova" knows her, whatever
-    the order of the articles.
+    the order of the articles. With `only_naming_changes`, only the articles that contain a word
+    of the name of someone whose voice just changed are labelled again: no other article's
+    labels can differ (ingest's case, where every article was labelled as it was stored).
     """
-    officials = officials_in(story)
+    officials = officials_in(story) if officials is None else officials
     voices = {v.slug: v for v in story.voices.all()}
     default = next(v for v in voices.values() if v.is_default)
     detected = Speaker.objects.filter(story=story, origin=Speaker.Origin.DETECTED)
+    before = dict(detected.values_list("name", "voice__slug"))
     for name, slug in officials.items():
         Speaker.objects.get_or_create(story=story, name=name,
                                       defaults={"origin": Speaker.Origin.DETECTED, "voice": voices[slug]})
         # A conditional update: an editor who maps this person meanwhile makes the row theirs.
         detected.filter(name=name).exclude(voice=voices[slug]).update(voice=voices[slug])
     detected.exclude(name__in=officials).exclude(voice=default).update(voice=default)
+    articles = story.articles.select_related("story")
+    if only_naming_changes:
+        after = dict(detected.values_list("name", "voice__slug"))
+        words = {w for name in set(before) | set(after) if before.get(name) != after.get(name)
+                 for w in name.split() if len(w) > 2}
+        naming = Q(pk__in=[])
+        for word in sorted(words):
+            naming |= Q(passages__text__contains=word)
+        articles = articles.filter(naming).distinct()
     roster = roster_for(story)
-    articles = list(story.articles.select_related("story"))
+    articles = list(articles)
     return len(articles), sum(attribute_article(a, roster) for a in articles)

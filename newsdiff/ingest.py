@@ -366,11 +366,15 @@ def _relabel_if_officials_were_found(report: IngestReport) -> None:
     """
     story = report.story
     changed = [r.article_id for r in report.results if r.outcome in (CREATED, UPDATED)]
-    if not changed or knows_officials(story, officials_in(story, changed)):
+    if not changed:
+        return
+    every = len(changed) == story.articles.count()  # a new story: one reading of it decides
+    found = officials_in(story, None if every else changed)
+    if knows_officials(story, found):
         return
     try:
         with transaction.atomic():
-            attribute_story(story)
+            attribute_story(story, officials=found if every else None, only_naming_changes=True)
     except DatabaseError as e:
         logger.warning("relabelling %s after new officials failed: %s", story.slug, e)
         report.warnings.append(f"the story's other articles were not relabelled with the officials these "

@@ -344,3 +344,13 @@ def test_a_bare_surname_is_the_latest_full_person_named_with_it():
         "Antony Blinken met Wang later.",
         "Blinken said the door stayed open.",
     )[-1] == ("white_house", "Antony Blinken")
+
+
+def test_three_people_sharing_a_surname_resolve_to_the_latest_named_and_never_loop():
+    # A detected official, a listed speaker and an adviser all called Blinken: the bare surname
+    # is the adviser, named last (this sent the resolution back and forth until Python gave up).
+    assert label(
+        "Chinese Deputy Foreign Minister Li Blinken said the talks were useful.",
+        "Adviser Tom Blinken arrived later.",
+        "Blinken said the deal was fair.",
+    )[-1] == ("press", "Tom Blinken")

@@ -163,7 +163,7 @@ def test_a_failed_relabel_keeps_the_new_article_and_says_how_to_redo_it(make_sto
 
     ingest_story(make_story({"a.txt": ORLOVA_UNTITLED}))
 
-    def fail(story):
+    def fail(story, **options):
         raise DatabaseError("database is locked")
 
     monkeypatch.setattr(ingest, "attribute_story", fail)
@@ -171,3 +171,18 @@ def test_a_failed_relabel_keeps_the_new_article_and_says_how_to_redo_it(make_sto
     assert report.results[0].outcome == "created"
     assert any("manage.py attribute talks" in w and "database is locked" in w for w in report.warnings)
     assert _orlova_voices() == ["east", "press", "press"]  # b as its text says; a as it was
+
+
+def test_after_ingest_only_articles_naming_someone_whose_voice_changed_are_labelled_again(make_story):
+    unrelated = "Weather\n\nThe harbour froze early this winter.\n"
+    folder = make_story({"a.txt": ORLOVA_UNTITLED, "c.txt": unrelated})
+    ingest_story(folder)
+    make_story({"b.txt": ORLOVA_TITLED})  # the same folder: a third article introduces her
+    ingest_story(folder)
+    assert _orlova_voices() == ["east", "east", "east"]
+    story = Story.objects.get()
+    assert attribute_story(story, only_naming_changes=True) == (0, 0)  # nobody's voice changed
+    Speaker.objects.filter(name="Olga Orlova").update(voice=Voice.objects.get(slug="press"))
+    # Decided again (east): a and b name her and are labelled again (unchanged); c is not read.
+    assert attribute_story(story, only_naming_changes=True) == (2, 0)
+    assert attribute_story(story) == (3, 0)

@@ -277,8 +277,14 @@ def _person_name(segment: str, lex: _Lexicon) -> str | None:
     return best
 
 
-def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _Resolution | None:
-    """What voice the subject `segment` speaks for; `context_text` adds its appositions."""
+def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context,
+             namesake_of: str | None = None) -> _Resolution | None:
+    """What voice the subject `segment` speaks for; `context_text` adds its appositions.
+
+    `namesake_of` is set when `segment` is already the full name a bare surname was taken for:
+    it is resolved as it stands, never swapped again (two people sharing a surname could
+    otherwise send each to the other forever).
+    """
     s = segment.strip(" ,.'\"’‘")
     s = re.sub(r"^(?:and|but|so|then|however|moreover|meanwhile|later|also)\s+", "", s, flags=re.IGNORECASE)
     s = _TRAILING_ADVERBS.sub("", s)  # "he initially said", "he has also said"
@@ -286,8 +292,10 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _
         return None
     lower = s.lower()
     person = _known_speaker(s, lex) or _detected_speaker(s, ctx)
-    if person and (namesake := _namesake(s, person[0], ctx)):
-        return _resolve(namesake, context_text.replace(s, namesake), lex, ctx)
+    if person and namesake_of is not None and person[0] not in s:
+        person = None  # found by the surname alone: the namesake is someone else, not them
+    if person and namesake_of is None and (namesake := _namesake(s, person[0], ctx)):
+        return _resolve(namesake, context_text.replace(s, namesake), lex, ctx, namesake_of=s)
     name = person[0] if person else _person_name(s, lex) or _person_name(context_text, lex)
     if _FORMER.search(context_text + " "):
         return _new_person(name, lex.default, "former", lex, ctx, press=True)
