@@ -9,7 +9,8 @@ candidate pairs scored (pairs sharing a term or near in the semantic space),
 pairs kept, seconds per phase (encode: the sentence encoder, once per passage,
 which ingest does when a passage is stored; align: semantic space, scores and
 exchanges, what `manage.py align` does once passages are encoded), milliseconds
-encoded per passage, and the process's peak resident memory so far. No database: it
+encoded per passage, and the process's peak resident memory so far. Headlines that attribute a
+claim are paired as the job pairs them (`heading_pairs`, counted apart). No database: it
 runs the pure pipeline (the job adds a few database round trips and one write transaction).
 """
 import random
@@ -23,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from newsdiff.align import encoder  # noqa: E402
 from newsdiff.align.group import GroupOptions, group_exchanges  # noqa: E402
-from newsdiff.align.score import Item, Options, base_scores, prepare, score_pairs  # noqa: E402
-from newsdiff.align.semantic import prepare_space  # noqa: E402
+from newsdiff.align.score import Item, Options, base_scores, heading_pairs, prepare, score_pairs  # noqa: E402
+from newsdiff.align.semantic import extend_space, prepare_space  # noqa: E402
 from newsdiff.storyfile import load_story  # noqa: E402
 from newsdiff.text import cues  # noqa: E402
 from newsdiff.text.attribute import PassageText, Roster, SpeakerEntry, VoiceEntry, attribute  # noqa: E402
@@ -77,16 +78,19 @@ def run(copies: int) -> None:
     items, paragraphs, options = build_items(copies)
     timings["text"] = time.perf_counter() - start
     sentences = [i for i in items if i.kind == "sentence"]
+    headings = [i for i in items if i.kind != "sentence"]
     encoder.default_model()  # loaded once per process; not an alignment cost
     start = time.perf_counter()
-    encoded = encoder.encode([i.text for i in sentences])
+    encoded = encoder.encode([i.text for i in sentences + headings])
     timings["encode"] = time.perf_counter() - start
     start = time.perf_counter()
-    space = prepare_space([(e.content_ids, e.content_vectors) for e in encoded], encoder.token_ids(options.actor_words))
+    tokens = [(e.content_ids, e.content_vectors) for e in encoded]
+    space = prepare_space(tokens[:len(sentences)], encoder.token_ids(options.actor_words))
     prepared = prepare(sentences, options)
     base = base_scores(prepared, options, semantic=space)
     candidates = len(base)
     pairs = score_pairs(sentences, options, prepared, base=base)
+    headline_pairs = heading_pairs(sentences + headings, options, extend_space(space, tokens[len(sentences):]))
     timings["score"] = time.perf_counter() - start
     start = time.perf_counter()
     vectors = {item.id: space.sentences[row] for row, item in enumerate(sentences)}
@@ -94,9 +98,9 @@ def run(copies: int) -> None:
     timings["group"] = time.perf_counter() - start
     phases = "  ".join(f"{k} {v:.2f}s" for k, v in timings.items())
     print(f"copies {copies:3}  articles {len({i.article for i in items}):4}  passages {len(items):6}  "
-          f"candidate pairs {candidates:9}  kept {len(pairs):7}  exchanges {len(groups):3}  {phases}  "
+          f"candidate pairs {candidates:9}  kept {len(pairs):7} (+{len(headline_pairs)} headline)  exchanges {len(groups):3}  {phases}  "
           f"align {timings['score'] + timings['group']:.2f}s  "
-          f"encode {1000 * timings['encode'] / max(len(sentences), 1):.1f} ms/passage  "
+          f"encode {1000 * timings['encode'] / max(len(items), 1):.1f} ms/passage  "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
