@@ -78,10 +78,10 @@ def officials_in(story: Story, articles=None) -> dict[str, str]:
     return officials_named((attribute(texts, base) for texts in by_article.values()), base)
 
 
-def knows_officials(story: Story, officials: dict[str, str]) -> bool:
-    """Whether the stored detected speakers already carry these officials' voices."""
-    stored = dict(story.speakers.filter(name__in=officials).values_list("name", "voice__slug"))
-    return all(stored.get(name) == voice for name, voice in officials.items())
+def stored_officials(story: Story) -> dict[str, str]:
+    """The detected speakers `attribute_story` last gave a side's voice: name -> voice slug."""
+    return dict(story.speakers.filter(origin=Speaker.Origin.DETECTED).exclude(voice__is_default=True)
+                .values_list("name", "voice__slug"))
 
 
 def attribute_story(story: Story, *, officials: dict[str, str] | None = None,
@@ -113,7 +113,7 @@ def attribute_story(story: Story, *, officials: dict[str, str] | None = None,
     if only_naming_changes:
         after = dict(detected.values_list("name", "voice__slug"))
         words = {w for name in set(before) | set(after) if before.get(name) != after.get(name)
-                 for w in name.split() if len(w) > 2}
+                 for w in name.split()}  # every word: "Xi" or "Li" alone names someone too
         naming = Q(pk__in=[])
         for word in sorted(words):
             naming |= Q(passages__text__contains=word)

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .align.encoder import EncoderUnavailable
-from .attribution import attribute_article, attribute_story, knows_officials, officials_in, roster_for
+from .attribution import attribute_article, attribute_story, officials_in, roster_for, stored_officials
 from .encodings import encode_missing
 from .models import AlignedPair, Article, Outlet, Passage, Speaker, Story, Voice
 from .storyfile import ArticleSpec, StoryFileError, StorySpec, article_spec, load_story
@@ -358,27 +358,28 @@ class StoryClash(StoryFileError):
 
 
 def _relabel_if_officials_were_found(report: IngestReport) -> None:
-    """Label the whole story again when the articles just stored introduce officials nobody listed
-    (or describe a known one differently): other articles may name them too ("Orlova said").
+    """Label the story again when the articles just stored change who its officials are: someone
+    new introduced by title (other articles may name them: "Orlova said"), or someone an article
+    now calls a former official, or no longer names. Officials are decided over every article
+    (`attribution.officials_in`), so the outcome does not depend on the order of uploads.
 
-    Its own transaction, after the articles' own: the articles stay stored whatever happens here,
-    and a failure leaves the labels as they were, with a warning saying how to redo them.
+    After the articles' own transactions: they stay stored whatever happens here. Any failure
+    (a locked database, a rule that breaks on some text) leaves the labels as they were, is
+    logged, and the report says how to redo it; the ingest's other steps still run.
     """
     story = report.story
-    changed = [r.article_id for r in report.results if r.outcome in (CREATED, UPDATED)]
-    if not changed:
-        return
-    every = len(changed) == story.articles.count()  # a new story: one reading of it decides
-    found = officials_in(story, None if every else changed)
-    if knows_officials(story, found):
+    if not any(r.outcome in (CREATED, UPDATED) for r in report.results):
         return
     try:
+        officials = officials_in(story)
+        if officials == stored_officials(story):
+            return
         with transaction.atomic():
-            attribute_story(story, officials=found if every else None, only_naming_changes=True)
-    except DatabaseError as e:
-        logger.warning("relabelling %s after new officials failed: %s", story.slug, e)
-        report.warnings.append(f"the story's other articles were not relabelled with the officials these "
-                               f"articles introduce ({e}); run `manage.py attribute {story.slug}`")
+            attribute_story(story, officials=officials, only_naming_changes=True)
+    except Exception as e:  # noqa: BLE001 - the articles are stored; this refresh must not lose the report
+        logger.exception("relabelling %s after new officials failed", story.slug)
+        report.warnings.append(f"the story's articles were not relabelled with the officials these "
+                               f"articles introduce or change ({e}); run `manage.py attribute {story.slug}`")
 
 
 def ingest_story(path: Path | str, *, max_bytes: int | None = None, merge: bool = False) -> IngestReport:

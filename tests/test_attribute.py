@@ -354,3 +354,18 @@ def test_three_people_sharing_a_surname_resolve_to_the_latest_named_and_never_lo
         "Adviser Tom Blinken arrived later.",
         "Blinken said the deal was fair.",
     )[-1] == ("press", "Tom Blinken")
+
+
+def test_another_given_name_with_a_known_surname_is_another_person():
+    assert label(
+        "Chinese Deputy Foreign Minister Li Blinken said the talks were useful.",
+        "Tom Blinken said the deal was fair.",
+    )[-1] == ("press", "Tom Blinken")
+
+
+def test_a_middle_initial_does_not_hide_who_is_named():
+    assert label(
+        "Ambassador Tom Blinken flew home on Sunday.",
+        "Antony J. Blinken said the door stayed open.",
+        "Blinken added that talks would resume.",
+    )[1:] == [("white_house", "Antony Blinken"), ("white_house", "Antony Blinken")]

@@ -186,3 +186,26 @@ def test_after_ingest_only_articles_naming_someone_whose_voice_changed_are_label
     # Decided again (east): a and b name her and are labelled again (unchanged); c is not read.
     assert attribute_story(story, only_naming_changes=True) == (2, 0)
     assert attribute_story(story) == (3, 0)
+
+
+def test_an_article_added_later_that_calls_an_official_former_takes_them_out_again(make_story):
+    ingest_story(make_story({"a.txt": ORLOVA_UNTITLED, "b.txt": ORLOVA_TITLED}))
+    assert Speaker.objects.get(name="Olga Orlova").voice.slug == "east"
+    add_article(Story.objects.get(), "c.txt", ORLOVA_FORMER.encode())
+    # As if the three had come together: the story cannot tell which is true of her.
+    assert Speaker.objects.get(name="Olga Orlova").voice.slug == "press"
+    assert Passage.objects.get(text__startswith="Orlova added that more").voice.slug == "press"
+
+
+def test_an_article_corrected_to_drop_the_title_takes_the_official_out_again(make_story):
+    ingest_story(make_story({"a.txt": ORLOVA_UNTITLED, "b.txt": ORLOVA_TITLED}))
+    add_article(Story.objects.get(), "b.txt", b"More talks\n\nOlga Orlova said the talks would go on.\n")
+    assert Speaker.objects.get(name="Olga Orlova").voice.slug == "press"
+    assert _orlova_voices() == ["press", "press", "press"]
+
+
+def test_an_official_named_by_a_two_letter_word_is_theirs_in_every_article(make_story):
+    ingest_story(make_story({"a.txt": "Talks\n\nLi said the deal was fair.\n",
+                             "b.txt": "More talks\n\nEast Deputy Minister Li Qiang said the talks would go on.\n"}))
+    li = Passage.objects.get(text__startswith="Li said")
+    assert (li.voice.slug, li.speaker.name) == ("east", "Li Qiang")

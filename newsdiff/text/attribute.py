@@ -292,8 +292,8 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context,
         return None
     lower = s.lower()
     person = _known_speaker(s, lex) or _detected_speaker(s, ctx)
-    if person and namesake_of is not None and person[0] not in s:
-        person = None  # found by the surname alone: the namesake is someone else, not them
+    if person and _names_someone_else(s, person[0]):
+        person = None  # "Tom Blinken" is not Li Blinken, whom the surname alone found
     if person and namesake_of is None and (namesake := _namesake(s, person[0], ctx)):
         return _resolve(namesake, context_text.replace(s, namesake), lex, ctx, namesake_of=s)
     name = person[0] if person else _person_name(s, lex) or _person_name(context_text, lex)
@@ -360,10 +360,38 @@ def _namesake(s: str, name: str, ctx: _Context) -> str | None:
     """Another person's full name, if `s` names `name` by a bare surname and the latest full name
     the article gave that surname is someone else's ("Sullivan" after "ambassador John Sullivan")."""
     surname = name.split()[-1]
-    if name in s or not re.search(rf"(?<![\w]){re.escape(surname)}(?![\w])", s):
+    given = _given_names_before(s, surname)
+    if name in s or given is None or given:  # not named here, or named with given names
         return None
     latest = ctx.namesakes.get(surname)
     return latest if latest and latest != name else None
+
+
+def _given_names_before(s: str, surname: str) -> list[str] | None:
+    """The capitalised words right before `surname` in `s` (titles, sides and "'s" left out): []
+    when it stands bare ("Minister Petrova"), None when `s` does not name it."""
+    found = None
+    for m in re.finditer(rf"(?<![\w]){re.escape(surname)}(?![\w])", s):
+        words = []
+        for word in reversed(s[: m.start()].split()[-3:]):
+            bare = word.strip(".,;:()\"'“”‘’")
+            if not bare[:1].isupper() or bare.lower() in cues.TITLE_WORDS \
+                    or any(p.fullmatch(bare) for p in _GAZETTEER.values()):
+                break
+            words.insert(0, bare)
+        if found is None or not words:
+            found = words
+    return found
+
+
+def _names_someone_else(s: str, name: str) -> bool:
+    """Whether `s` gives `name`'s surname only with other given names ("Tom Blinken" for Li Blinken):
+    then the surname found them, but `s` names another person. "Anna K. Petrova" is Anna Petrova."""
+    parts = name.split()
+    given = _given_names_before(s, parts[-1])
+    if not given or len(parts) < 2 or name in s:
+        return False
+    return not set(w.rstrip(".") for w in given) & set(parts[:-1])
 
 
 def _speakers_in(s: str, lex: _Lexicon) -> list[SpeakerEntry]:
@@ -652,9 +680,10 @@ def _note_people(text: str, masked: str, lex: _Lexicon, ctx: _Context) -> tuple[
             ctx.roles.setdefault(person[0], set()).add(m.group(2).lower().split()[-1])
     for entry in {e for _, e, _ in lex.speakers}:
         surname = entry.name.split()[-1]
-        for m in re.finditer(rf"(?:{_PROPER}\s+)+{re.escape(surname)}(?![\w])", text):
+        for m in re.finditer(rf"(?:(?:{_PROPER}|[A-Z]\.)\s+)+{re.escape(surname)}(?![\w])", text):
             full = " ".join(w for w in m.group().split() if w.lower().strip(".") not in cues.TITLE_WORDS)
-            given = full.split()[-2] if len(full.split()) > 1 else ""
+            # The given name nearest the surname, past middle initials: "Anna K. Petrova".
+            given = next((w for w in reversed(full.split()[:-1]) if _NAME.fullmatch(w)), "")
             if _NAME.fullmatch(given) and not given.endswith(("ing", "ed")) \
                     and not any(p.fullmatch(given) for p in _GAZETTEER.values()):  # not "Calling X", "Russian X"
                 known = _known_speaker(full, lex)
