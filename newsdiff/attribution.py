@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from .models import Article, Passage, Speaker, Story
-from .text.attribute import PassageText, Roster, SpeakerEntry, VoiceEntry, attribute, officials_named
+from .text.attribute import PassageText, Roster, SpeakerEntry, VoiceEntry, attribute, detections_of, officials_from
 
 
 def roster_for(story: Story, officials: bool = True) -> Roster:
@@ -67,15 +67,24 @@ def attribute_article(article: Article, roster: Roster | None = None) -> int:
 
 
 def officials_in(story: Story, articles=None) -> dict[str, str]:
-    """`text.attribute.officials_named` over the story's articles (or `articles`): name -> voice slug."""
+    """The story's officials (`text.attribute.officials_from`): name -> voice slug.
+
+    Reads `articles` (ids; all of the story's when None) and any article never read before with
+    the listed and editors' speakers, stores what each says of the people nobody listed
+    (`Article.detections`), then decides from every article's stored detections: an upload
+    reads only itself, whatever the story's size.
+    """
     base = roster_for(story, officials=False)
-    passages = Passage.objects.live().filter(article__story=story).order_by("article_id", "position")
-    if articles is not None:
-        passages = passages.filter(article__in=articles)
-    by_article: dict[int, list[PassageText]] = {}
-    for p in passages.only("article_id", "text", "paragraph", "kind"):
-        by_article.setdefault(p.article_id, []).append(PassageText(p.text, p.paragraph, p.kind))
-    return officials_named((attribute(texts, base) for texts in by_article.values()), base)
+    unread = Q(detections__isnull=True) if articles is None else Q(detections__isnull=True) | Q(pk__in=articles)
+    todo = story.articles.all() if articles is None else story.articles.filter(unread)
+    todo_ids = list(todo.values_list("pk", flat=True))
+    by_article: dict[int, list[PassageText]] = {pk: [] for pk in todo_ids}
+    for p in (Passage.objects.live().filter(article_id__in=todo_ids).order_by("article_id", "position")
+              .only("article_id", "text", "paragraph", "kind")):
+        by_article[p.article_id].append(PassageText(p.text, p.paragraph, p.kind))
+    read = [Article(pk=pk, detections=detections_of(attribute(texts, base), base)) for pk, texts in by_article.items()]
+    Article.objects.bulk_update(read, ["detections"], batch_size=500)
+    return officials_from(story.articles.exclude(detections__isnull=True).values_list("detections", flat=True))
 
 
 def stored_officials(story: Story) -> dict[str, str]:

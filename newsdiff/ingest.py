@@ -360,18 +360,20 @@ class StoryClash(StoryFileError):
 def _relabel_if_officials_were_found(report: IngestReport) -> None:
     """Label the story again when the articles just stored change who its officials are: someone
     new introduced by title (other articles may name them: "Orlova said"), or someone an article
-    now calls a former official, or no longer names. Officials are decided over every article
-    (`attribution.officials_in`), so the outcome does not depend on the order of uploads.
+    now calls a former official, or no longer names. Officials are decided from every article's
+    stored detections, the changed ones read again (`attribution.officials_in`), so the outcome
+    does not depend on the order of uploads and an upload reads only itself.
 
     After the articles' own transactions: they stay stored whatever happens here. Any failure
     (a locked database, a rule that breaks on some text) leaves the labels as they were, is
     logged, and the report says how to redo it; the ingest's other steps still run.
     """
     story = report.story
-    if not any(r.outcome in (CREATED, UPDATED) for r in report.results):
+    changed = [r.article_id for r in report.results if r.outcome in (CREATED, UPDATED)]
+    if not changed:
         return
     try:
-        officials = officials_in(story)
+        officials = officials_in(story, changed)
         if officials == stored_officials(story):
             return
         with transaction.atomic():

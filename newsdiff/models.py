@@ -173,6 +173,11 @@ class Article(models.Model):
     encoding = models.CharField(max_length=20, default="utf-8")
     body = models.TextField(help_text="Cleaned text: paragraphs separated by blank lines.")
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes.")
+    # What attribution found here about people nobody listed (`text.attribute.detections_of`, read
+    # with the listed and editors' speakers); None until first read. The story's officials are
+    # decided from every article's detections (`attribution.officials_in`), so an upload reads
+    # only itself.
+    detections = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

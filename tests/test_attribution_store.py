@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from newsdiff.attribution import attribute_story, roster_for
 from newsdiff.ingest import add_article, ingest_story
-from newsdiff.models import Passage, Speaker, Story, Voice
+from newsdiff.models import Article, Passage, Speaker, Story, Voice
 
 from .conftest import ARTICLE
 
@@ -209,3 +209,15 @@ def test_an_official_named_by_a_two_letter_word_is_theirs_in_every_article(make_
                              "b.txt": "More talks\n\nEast Deputy Minister Li Qiang said the talks would go on.\n"}))
     li = Passage.objects.get(text__startswith="Li said")
     assert (li.voice.slug, li.speaker.name) == ("east", "Li Qiang")
+
+
+def test_an_upload_decides_the_officials_from_what_the_other_articles_stored_without_reading_them(make_story):
+    ingest_story(make_story({"a.txt": ORLOVA_UNTITLED, "b.txt": ORLOVA_TITLED}))
+    b = Article.objects.get(source="b.txt")
+    assert b.detections == {"sides": {"Olga Orlova": ["east"]}, "doubted": []}
+    # Pretend b, stored earlier, had called her a former minister: the next upload must weigh that
+    # (it reads only itself), and she leaves the roster.
+    Article.objects.filter(pk=b.pk).update(detections={"sides": {}, "doubted": ["Olga Orlova"]})
+    add_article(Story.objects.get(), "c.txt", b"Weather\n\nThe harbour froze early this winter.\n")
+    assert Speaker.objects.get(name="Olga Orlova").voice.slug == "press"
+    assert Article.objects.get(pk=b.pk).detections["doubted"] == ["Olga Orlova"]  # not read again

@@ -770,28 +770,44 @@ def attribute(passages: list[PassageText] | tuple[PassageText, ...], roster: Ros
     return out
 
 
-def officials_named(attributions, roster: Roster) -> dict[str, str]:
-    """People the articles introduce in an official's role ("East Deputy Minister Olga Orlova"), whom
-    the roster does not list: name -> the voice of the side their title names.
-
-    `attributions` holds one article's `attribute(...)` result per item, made with `roster`. A person
-    counts when every description that gives them a side gives the same one, and no article calls
-    them a former official or an analyst: the story cannot tell which is true of them, so they stay
-    for an editor to map. Deterministic and independent of the order of the articles.
-    """
+def detections_of(attributions, roster: Roster) -> dict:
+    """What one article's `attribute(...)` result (made with `roster`) says of people the roster does
+    not list: {"sides": {name: [voice slugs its titles give them]}, "doubted": [names it calls a
+    former official or an analyst]}, sorted, JSON-ready."""
     listed = {s.name for s in roster.speakers}
     sides: dict[str, set[str]] = {}
     doubted: set[str] = set()
-    for article in attributions:
-        for a in article:
-            if not a.speaker or a.speaker in listed:
-                continue
-            if a.rule in ("cue:former", "cue:analyst"):
-                doubted.add(a.speaker)
-            elif a.speaker_voice and a.speaker_voice != roster.default:
-                sides.setdefault(a.speaker, set()).add(a.speaker_voice)
+    for a in attributions:
+        if not a.speaker or a.speaker in listed:
+            continue
+        if a.rule in ("cue:former", "cue:analyst"):
+            doubted.add(a.speaker)
+        elif a.speaker_voice and a.speaker_voice != roster.default:
+            sides.setdefault(a.speaker, set()).add(a.speaker_voice)
+    return {"sides": {name: sorted(v) for name, v in sorted(sides.items())}, "doubted": sorted(doubted)}
+
+
+def officials_from(detections) -> dict[str, str]:
+    """People the articles introduce in an official's role ("East Deputy Minister Olga Orlova"):
+    name -> the voice of the side their title names, from each article's `detections_of`.
+
+    A person counts when every description that gives them a side gives the same one, and no
+    article calls them a former official or an analyst: the story cannot tell which is true of
+    them, so they stay for an editor to map. Independent of the order of the articles.
+    """
+    sides: dict[str, set[str]] = {}
+    doubted: set[str] = set()
+    for found in detections:
+        for name, voices in found.get("sides", {}).items():
+            sides.setdefault(name, set()).update(voices)
+        doubted.update(found.get("doubted", ()))
     return {name: next(iter(voices)) for name, voices in sorted(sides.items())
             if len(voices) == 1 and name not in doubted}
+
+
+def officials_named(attributions, roster: Roster) -> dict[str, str]:
+    """`officials_from` over articles given as `attribute(...)` results made with `roster`."""
+    return officials_from(detections_of(article, roster) for article in attributions)
 
 
 def _opens_quote(i: int, passages) -> bool:
