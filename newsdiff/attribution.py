@@ -98,7 +98,7 @@ def attribute_story(story: Story, *, officials: dict[str, str] | None = None,
     """Label the articles of a story; returns (articles labelled, passages changed).
 
     First the officials: every article is read with the listed and editors' speakers only, and
-    each detected person the articles agree is an official of one side (`officials_named`) gets
+    each detected person the articles agree is an official of one side (`officials_from`) gets
     that side's voice; the others detected go back to the default voice (never a listed or an
     editor's speaker). `officials` gives that result when the caller has just computed it over
     every article. Then the articles are labelled with them in the roster, so an article that
@@ -111,7 +111,7 @@ def attribute_story(story: Story, *, officials: dict[str, str] | None = None,
     voices = {v.slug: v for v in story.voices.all()}
     default = next(v for v in voices.values() if v.is_default)
     detected = Speaker.objects.filter(story=story, origin=Speaker.Origin.DETECTED)
-    before = dict(detected.values_list("name", "voice__slug"))
+    before = stored_officials(story)
     for name, slug in officials.items():
         Speaker.objects.get_or_create(story=story, name=name,
                                       defaults={"origin": Speaker.Origin.DETECTED, "voice": voices[slug]})
@@ -120,7 +120,7 @@ def attribute_story(story: Story, *, officials: dict[str, str] | None = None,
     detected.exclude(name__in=officials).exclude(voice=default).update(voice=default)
     articles = story.articles.select_related("story")
     if only_naming_changes:
-        after = dict(detected.values_list("name", "voice__slug"))
+        after = stored_officials(story)
         words = {w for name in set(before) | set(after) if before.get(name) != after.get(name)
                  for w in name.split()}  # every word: "Xi" or "Li" alone names someone too
         naming = Q(pk__in=[])

@@ -152,20 +152,30 @@ def score_pairs(items: list[Item], options: Options = Options(), prepared: Prepa
     prepared = prepared or prepare(sentences, options)
     base = base if base is not None else base_scores(prepared, options, progress, semantic)
     neighbours = _neighbours(prepared.items)
+
+    def supported():
+        for (r, c), evidence in base.items():
+            support = 0.0
+            for step in (-1, 1):
+                nr, nc = neighbours.get((r, step)), neighbours.get((c, step))
+                if nr is not None and nc is not None:
+                    other = base.get((min(nr, nc), max(nr, nc)))
+                    support = max(support, other.value if other else 0.0)
+            yield r, c, evidence, support
+
+    return _kept(prepared.items, supported(), options)
+
+
+def _kept(items: list[Item], scored, options: Options) -> list[ScoredPair]:
+    """The pairs of `scored` ((row, row, Evidence, neighbour support) over `items`) whose score,
+    base value plus `w_neighbour` times the support, reaches the threshold: best first."""
     pairs = []
-    for (r, c), evidence in base.items():
-        value = evidence.value
-        support = 0.0
-        for step in (-1, 1):
-            nr, nc = neighbours.get((r, step)), neighbours.get((c, step))
-            if nr is not None and nc is not None:
-                other = base.get((min(nr, nc), max(nr, nc)))
-                support = max(support, other.value if other else 0.0)
-        score = value + options.w_neighbour * support
+    for r, c, evidence, support in scored:
+        score = evidence.value + options.w_neighbour * support
         if score >= options.threshold:
-            a, b = prepared.items[r].id, prepared.items[c].id
+            a, b = items[r].id, items[c].id
             pairs.append(ScoredPair(min(a, b), max(a, b), round(score, 4), {
-                "base": round(value, 4), "lexical": round(evidence.lexical, 4),
+                "base": round(evidence.value, 4), "lexical": round(evidence.lexical, 4),
                 "semantic": round(evidence.semantic, 4), "neighbour": round(support, 4)}))
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     return pairs
@@ -282,16 +292,8 @@ def heading_pairs(items: list[Item], options: Options = Options(),
         return []
     if semantic is not None:
         semantic = semantic.rows(rows)
-    pairs = []
-    prepared = prepare(items, options)
-    for (r, c), evidence in base_scores(prepared, options, semantic=semantic, focus=focus).items():
-        if evidence.value >= options.threshold:
-            a, b = items[r].id, items[c].id
-            pairs.append(ScoredPair(min(a, b), max(a, b), round(evidence.value, 4), {
-                "base": round(evidence.value, 4), "lexical": round(evidence.lexical, 4),
-                "semantic": round(evidence.semantic, 4), "neighbour": 0.0}))
-    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
-    return pairs
+    base = base_scores(prepare(items, options), options, semantic=semantic, focus=focus)
+    return _kept(items, ((r, c, evidence, 0.0) for (r, c), evidence in base.items()), options)
 
 
 _SPEECH = re.compile(

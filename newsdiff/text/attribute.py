@@ -277,13 +277,12 @@ def _person_name(segment: str, lex: _Lexicon) -> str | None:
     return best
 
 
-def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context,
-             namesake_of: str | None = None) -> _Resolution | None:
+def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context) -> _Resolution | None:
     """What voice the subject `segment` speaks for; `context_text` adds its appositions.
 
-    `namesake_of` is set when `segment` is already the full name a bare surname was taken for:
-    it is resolved as it stands, never swapped again (two people sharing a surname could
-    otherwise send each to the other forever).
+    A bare surname may be swapped for the namesake's full name and resolved again, once: the full
+    name carries given names, and `_namesake` never swaps those (two people sharing a surname
+    once sent each to the other forever).
     """
     s = segment.strip(" ,.'\"’‘")
     s = re.sub(r"^(?:and|but|so|then|however|moreover|meanwhile|later|also)\s+", "", s, flags=re.IGNORECASE)
@@ -294,8 +293,8 @@ def _resolve(segment: str, context_text: str, lex: _Lexicon, ctx: _Context,
     person = _known_speaker(s, lex) or _detected_speaker(s, ctx)
     if person and _names_someone_else(s, person[0]):
         person = None  # "Tom Blinken" is not Li Blinken, whom the surname alone found
-    if person and namesake_of is None and (namesake := _namesake(s, person[0], ctx)):
-        return _resolve(namesake, context_text.replace(s, namesake), lex, ctx, namesake_of=s)
+    if person and (namesake := _namesake(s, person[0], ctx)):
+        return _resolve(namesake, context_text.replace(s, namesake), lex, ctx)
     name = person[0] if person else _person_name(s, lex) or _person_name(context_text, lex)
     if _FORMER.search(context_text + " "):
         return _new_person(name, lex.default, "former", lex, ctx, press=True)
@@ -803,11 +802,6 @@ def officials_from(detections) -> dict[str, str]:
         doubted.update(found.get("doubted", ()))
     return {name: next(iter(voices)) for name, voices in sorted(sides.items())
             if len(voices) == 1 and name not in doubted}
-
-
-def officials_named(attributions, roster: Roster) -> dict[str, str]:
-    """`officials_from` over articles given as `attribute(...)` results made with `roster`."""
-    return officials_from(detections_of(article, roster) for article in attributions)
 
 
 def _opens_quote(i: int, passages) -> bool:
