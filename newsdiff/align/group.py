@@ -123,7 +123,7 @@ def passage_similarity(items: list[Item], pairs: list[ScoredPair], prepared: Pre
                        paragraphs: dict, vectors: dict[int, np.ndarray]) -> np.ndarray:
     """(n, n) similarity of the items: cosine of the smoothed vectors plus `w_pair` times the pair score."""
     commentary = np.array([[go.w_commentary * item.commentary] for item in items], dtype=np.float64)
-    parts = [prepared.matrix.astype(np.float64), commentary]
+    parts = [prepared.matrix.toarray().astype(np.float64), commentary]
     if vectors and go.w_semantic:
         parts.append(go.w_semantic * _semantic_rows(items, vectors))
     matrix = _window_smoothed(np.hstack(parts), items, go.w_window, go.window_decay)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -54,8 +54,8 @@ class SemanticSpace:
 
     def rows(self, rows: list[int]) -> "SemanticSpace":
         """This space with only `rows`, in that order (row k of the result is row `rows[k]` here)."""
-        return SemanticSpace(tuple(self.vectors[r] for r in rows), tuple(self.weights[r] for r in rows),
-                             self.sentences[rows], self.centre, self.directions, self.idf, self.skip_ids)
+        return replace(self, vectors=tuple(self.vectors[r] for r in rows), weights=tuple(self.weights[r] for r in rows),
+                       sentences=self.sentences[rows])
 
 
 COMMON_DIRECTIONS = 1
@@ -66,22 +66,34 @@ MIN_TOKENS_FOR_DIRECTIONS = 1000
 
 def prepare_space(tokens: list[tuple[np.ndarray, np.ndarray]], skip_ids=frozenset(),
                   common_directions: int = COMMON_DIRECTIONS) -> SemanticSpace:
-    n = len(tokens)
-    filled = [v for _, v in tokens if len(v)]
+    """The space of `tokens` (one (ids, vectors) per passage), its frame taken from all of them."""
+    frame = space_frame([ids for ids, _ in tokens], [v for _, v in tokens], skip_ids, common_directions)
+    return _with_rows(frame, tokens, frame.idf)
+
+
+def space_frame(ids: list[np.ndarray], sample: list[np.ndarray], skip_ids=frozenset(),
+                common_directions: int = COMMON_DIRECTIONS) -> SemanticSpace:
+    """A space with no rows yet: the centre and principal directions of the token vectors in `sample`
+    (some or all passages' vectors), and the idf of wordpieces over `ids` (every passage's token ids).
+
+    Rows are then added by `extend_space`, a few at a time if need be: a story's token vectors need
+    never be in memory at full size together.
+    """
+    n = len(ids)
+    filled = [v for v in sample if len(v)]
     dim = filled[0].shape[1] if filled else 1
     every = np.concatenate(filled).astype(np.float32) if filled else np.zeros((1, dim), np.float32)
     centre = every.mean(axis=0)
-    sample = every[:: max(1, len(every) // SAMPLE_TOKENS)] - centre
+    sample_rows = every[:: max(1, len(every) // SAMPLE_TOKENS)] - centre
     directions = None
     if common_directions and len(every) >= MIN_TOKENS_FOR_DIRECTIONS:
         # The principal directions are the top eigenvectors of the (dim x dim) scatter matrix:
         # far cheaper than an SVD of the tokens themselves.
-        values, vectors = np.linalg.eigh(sample.T @ sample)
-        directions = vectors[:, np.argsort(values)[::-1][:common_directions]].T
-    df = Counter(t for ids, _ in tokens for t in set(ids.tolist()))
+        values, vectors = np.linalg.eigh(sample_rows.T @ sample_rows)
+        directions = vectors[:, np.argsort(values)[::-1][:common_directions]].T.copy()
+    df = Counter(t for row in ids for t in set(row.tolist()))
     idf = {t: math.log((n + 1) / (d + 1)) for t, d in df.items()}
-    space = SemanticSpace((), (), np.zeros((0, dim), dtype=np.float32), centre, directions, idf, frozenset(skip_ids))
-    return _with_rows(space, tokens, idf)
+    return SemanticSpace((), (), np.zeros((0, dim), dtype=np.float32), centre, directions, idf, frozenset(skip_ids))
 
 
 def extend_space(space: SemanticSpace, tokens: list[tuple[np.ndarray, np.ndarray]]) -> SemanticSpace:
@@ -89,7 +101,7 @@ def extend_space(space: SemanticSpace, tokens: list[tuple[np.ndarray, np.ndarray
 
     The existing rows are unchanged (their scores cannot move), so passages of another kind
     (headlines) can be compared with the story's sentences without re-weighting the story; a
-    wordpiece the story's sentences never used weighs as one seen once.
+    wordpiece the space's idf does not know weighs as one seen once.
     """
     n = len(space.vectors)
     dim = next((v.shape[1] for _, v in tokens if len(v)), space.sentences.shape[1])
@@ -110,13 +122,13 @@ def _with_rows(space: SemanticSpace, tokens, idf: dict) -> SemanticSpace:
             v -= (v @ space.directions.T) @ space.directions
         v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
         w = np.array([0.0 if t in space.skip_ids else idf[t] for t in ids.tolist()], dtype=np.float32)
-        vectors.append(v)
+        vectors.append(v.astype(np.float16))
         weights.append(w)
         if len(v) and w.sum() > 0:
             mean = w @ c
             sentences[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
-    return SemanticSpace(tuple(vectors), tuple(weights), np.concatenate([space.sentences, sentences]),
-                         space.centre, space.directions, space.idf, space.skip_ids)
+    return replace(space, vectors=tuple(vectors), weights=tuple(weights),
+                   sentences=np.concatenate([space.sentences, sentences]))
 
 
 def bertscore(space: SemanticSpace, row: int, columns) -> np.ndarray:
@@ -129,7 +141,8 @@ def bertscore(space: SemanticSpace, row: int, columns) -> np.ndarray:
     if len(va) == 0 or wa.sum() <= 0 or len(usable) == 0:
         return out
     kept = [columns[k] for k in usable]
-    vb = np.concatenate([space.vectors[c] for c in kept])
+    va = va.astype(np.float32)
+    vb = np.concatenate([space.vectors[c] for c in kept]).astype(np.float32)
     wb = np.concatenate([space.weights[c] for c in kept])
     offsets = np.concatenate([[0], np.cumsum(lengths[usable])[:-1]])
     similarity = va @ vb.T  # (tokens of row, tokens of every column)
