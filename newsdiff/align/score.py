@@ -98,6 +98,7 @@ class Options:
     semantic_floor: float = 0.11
     semantic_candidates: int = 30
     lexical_candidates: int = 150
+    max_partners: int = 100
     aliases: tuple[tuple[str, ...], ...] = ()
     actor_words: tuple[str, ...] = ()
     workers: int = -1
@@ -155,11 +156,52 @@ def tfidf_matrix(terms: list[list[str]], idf: dict[str, float], vocabulary: dict
 
 def score_pairs(items: list[Item], options: Options = Options(), prepared: Prepared | None = None,
                 progress=None, base: "Scores | None" = None, semantic: SemanticSpace | None = None) -> list[ScoredPair]:
-    """Pairs of `items` (sentences only) scoring at least the threshold; `semantic` rows follow the sentences."""
+    """Pairs of `items` (sentences only) scoring at least the threshold, best first; `semantic` rows follow
+    the sentences."""
+    return pair_table(items, options, prepared, progress, base, semantic).scored_pairs()
+
+
+def pair_table(items: list[Item], options: Options = Options(), prepared: Prepared | None = None,
+               progress=None, base: "Scores | None" = None, semantic: SemanticSpace | None = None) -> "PairTable":
+    """What `score_pairs` returns, as arrays: a 1,000-article story keeps millions of pairs."""
     sentences = [i for i in items if i.kind == "sentence"]
     prepared = prepared or prepare(sentences, options)
     base = base if base is not None else base_scores(prepared, options, progress, semantic)
     return _kept(prepared.items, base, neighbour_support(prepared.items, base), options)
+
+
+@dataclass(frozen=True)
+class PairTable:
+    """Kept pairs as arrays, one entry per pair (`a < b`, item ids), best first: what the job writes."""
+
+    a: np.ndarray
+    b: np.ndarray
+    score: np.ndarray
+    base: np.ndarray
+    lexical: np.ndarray
+    semantic: np.ndarray
+    neighbour: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def features(self, k: int) -> dict:
+        return {"base": round(float(self.base[k]), 4), "lexical": round(float(self.lexical[k]), 4),
+                "semantic": round(float(self.semantic[k]), 4), "neighbour": round(float(self.neighbour[k]), 4)}
+
+    def scored_pairs(self) -> list[ScoredPair]:
+        return [ScoredPair(int(a), int(b), float(score), self.features(k))
+                for k, (a, b, score) in enumerate(zip(self.a.tolist(), self.b.tolist(), self.score.tolist()))]
+
+    def triples(self):
+        """(a, b, score) per pair: what grouping and claims read."""
+        return zip(self.a.tolist(), self.b.tolist(), self.score.tolist())
+
+    @classmethod
+    def concatenate(cls, tables: list["PairTable"]) -> "PairTable":
+        parts = {name: np.concatenate([getattr(t, name) for t in tables]) for name in cls.__dataclass_fields__}
+        order = np.lexsort((parts["b"], parts["a"], -parts["score"]))
+        return cls(**{name: values[order] for name, values in parts.items()})
 
 
 @dataclass(frozen=True)
@@ -195,18 +237,36 @@ def neighbour_support(items: list[Item], base: Scores) -> np.ndarray:
     return support
 
 
-def _kept(items: list[Item], base: Scores, support: np.ndarray, options: Options) -> list[ScoredPair]:
+def _kept(items: list[Item], base: Scores, support: np.ndarray, options: Options) -> PairTable:
     """The pairs of `base` whose score, base value plus `w_neighbour` times its `support`, reaches the
-    threshold: best first."""
+    threshold and that are among the `max_partners` best of either passage's: best first.
+
+    The cap keeps what a reader can use (a claim that 1,000 articles carried still shows as one claim:
+    its passages are tied through their best partners) and keeps the stored pairs linear in the story.
+    """
     score = base.value + options.w_neighbour * support
-    pairs = []
-    for k in np.flatnonzero(score >= options.threshold).tolist():
-        a, b = items[base.a[k]].id, items[base.b[k]].id
-        pairs.append(ScoredPair(min(a, b), max(a, b), round(float(score[k]), 4), {
-            "base": round(float(base.value[k]), 4), "lexical": round(float(base.lexical[k]), 4),
-            "semantic": round(float(base.semantic[k]), 4), "neighbour": round(float(support[k]), 4)}))
-    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
-    return pairs
+    kept = np.flatnonzero(score >= options.threshold)
+    kept = kept[_among_best(base.a[kept], base.b[kept], score[kept], options.max_partners, len(items))]
+    ids = np.array([i.id for i in items], dtype=np.int64)
+    a, b = ids[base.a[kept]], ids[base.b[kept]]
+    order = np.lexsort((np.maximum(a, b), np.minimum(a, b), -np.round(score[kept], 4)))
+    kept, a, b = kept[order], a[order], b[order]
+    return PairTable(np.minimum(a, b), np.maximum(a, b), np.round(score[kept], 4), np.round(base.value[kept], 4),
+                     np.round(base.lexical[kept], 4), np.round(base.semantic[kept], 4), np.round(support[kept], 4))
+
+
+def _among_best(a: np.ndarray, b: np.ndarray, score: np.ndarray, k: int, n: int) -> np.ndarray:
+    """Mask of the pairs that rank among the `k` highest-scoring pairs of a or of b (ties: lower row first)."""
+    if not k or len(a) == 0:
+        return np.ones(len(a), dtype=bool)
+    ends = np.concatenate([a, b])
+    pair = np.concatenate([np.arange(len(a)), np.arange(len(a))])
+    order = np.lexsort((np.concatenate([b, a]), -np.concatenate([score, score]), ends))
+    starts = np.searchsorted(ends[order], np.arange(n))
+    rank = np.arange(len(order)) - starts[ends[order]]
+    best = np.zeros(len(a), dtype=bool)
+    best[pair[order][rank < k]] = True
+    return best
 
 
 def base_scores(prepared: Prepared, options: Options, progress=None,
@@ -218,12 +278,13 @@ def base_scores(prepared: Prepared, options: Options, progress=None,
     ratio, the semantic F1 for the pairs near in the semantic space only. With `focus` (one bool per
     row), candidates are sought from the focus rows only (headlines against the story's sentences).
     """
-    # Many small matrix products: OpenBLAS's threads cost far more than they save here
-    # (measured: 0.4 s on one thread, 14 s on two, for 861 passages).
-    with threadpool_limits(1, user_api="blas"):
-        return _base_scores(prepared, options, progress, semantic, focus)
+    return _base_scores(prepared, options, progress, semantic, focus)
 
 
+# The token matching (the costliest evidence) is skipped for pairs whose words alone already score this many
+# times the threshold: it could only confirm them. 2 (words alone >= 0.9) moves no development score; 1.5 moved
+# Geneva's exchanges by 0.01 (the semantic score of kept pairs feeds their neighbours' support and the grouping).
+SEMANTIC_UNLESS = 2.0
 SCORE_BLOCK = 100_000  # candidate pairs per vectorised block
 
 
@@ -243,7 +304,10 @@ def _base_scores(prepared: Prepared, options: Options, progress, semantic: Seman
         either = focus[a] | focus[b]
         a, b, close = a[either], b[either], close[either]
     evidence = _Evidence(prepared, options, semantic)
-    value, lexical, similar = evidence(a, b, close, progress)
+    # Many small matrix products: OpenBLAS's threads cost far more than they save here (measured: 0.4 s on
+    # one thread, 14 s on two, for 861 passages); the candidates' big products above use them.
+    with threadpool_limits(1, user_api="blas"):
+        value, lexical, similar = evidence(a, b, close, progress)
     candidates = len(a)
     if focus is None:
         # A pair short of the threshold may reach it with its neighbours' support (score_pairs): score the
@@ -252,7 +316,8 @@ def _base_scores(prepared: Prepared, options: Options, progress, semantic: Seman
         hopeful = (value < options.threshold) & (value >= options.threshold - reach)
         more = _missing_neighbour_pairs(items, a[hopeful], b[hopeful], a * n + b, n)
         if len(more):
-            extra = evidence(more // n, more % n, np.zeros(len(more), dtype=bool), None)
+            with threadpool_limits(1, user_api="blas"):
+                extra = evidence(more // n, more % n, np.zeros(len(more), dtype=bool), None)
             order = np.argsort(np.concatenate([a * n + b, more]), kind="stable")
             a, b = np.concatenate([a, more // n])[order], np.concatenate([b, more % n])[order]
             value, lexical, similar = (np.concatenate([x, y])[order] for x, y in zip((value, lexical, similar), extra))
@@ -309,16 +374,18 @@ class _Evidence:
             lexical[start:start + len(ra)] = lex
             if progress:
                 progress(min(start + SCORE_BLOCK, len(a)), len(a))
-        if self.semantic is not None:
-            near = np.flatnonzero(close)
-            order = near[np.argsort(a[near], kind="stable")]
-            for group in np.split(order, np.flatnonzero(np.diff(a[order])) + 1) if len(order) else ():
-                similar[group] = bertscore(self.semantic, int(a[group[0]]), b[group].tolist())
-        rescaled = np.maximum(0.0, (similar - o.semantic_floor) / (1 - o.semantic_floor))
         voices, official = self.voices, self.official
         same = (voices[a] == voices[b]) & (voices[a] != "")
         opposed = ~same & official[a] & official[b]
         factor = np.where(same, o.same_voice_bonus, np.where(opposed, o.opposing_voice_factor, 1.0))
+        if self.semantic is not None:
+            # The token matching costs most: only for pairs near in the semantic space that the words alone
+            # do not already keep.
+            near = np.flatnonzero(close & (lexical * factor < o.threshold * SEMANTIC_UNLESS))
+            order = near[np.argsort(a[near], kind="stable")]
+            for group in np.split(order, np.flatnonzero(np.diff(a[order])) + 1) if len(order) else ():
+                similar[group] = bertscore(self.semantic, int(a[group[0]]), b[group].tolist())
+        rescaled = np.maximum(0.0, (similar - o.semantic_floor) / (1 - o.semantic_floor))
         return np.maximum(lexical, rescaled) * factor, lexical, similar
 
 
@@ -357,7 +424,7 @@ def heading_pairs(items: list[Item], options: Options = Options(),
     if semantic is not None:
         semantic = semantic.rows(rows)
     base = base_scores(prepare(items, options), options, semantic=semantic, focus=focus)
-    return _kept(items, base, np.zeros(len(base)), options)
+    return _kept(items, base, np.zeros(len(base)), options).scored_pairs()
 
 
 _SPEECH = re.compile(
