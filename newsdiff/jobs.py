@@ -41,14 +41,17 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+import numpy as np
 
 from . import encodings
 from .align import encoder
 from .align.group import GroupOptions, group_exchanges
-from .align.score import Item, Options, heading_pairs, prepare, relation_of, score_pairs
-from .align.semantic import SemanticSpace, extend_space, prepare_space
+from .align.score import (Item, Options, PairTable, base_scores, heading_table, pair_table, prepare,
+                          relations_of)
+from .align.semantic import FRAME_PASSAGES, SemanticSpace, extend_space, space_frame
 from .models import AlignedPair, AlignmentJob, Exchange, Passage, Story
 from .text import cues
 
@@ -286,15 +289,19 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         space = _semantic_space(sentence_passages, options)
         heading_space = extend_space(space, _tokens(heading_passages))
     with _phase(timings, "score", job.pk):
-        sentence_pairs = score_pairs(sentences, options, progress=report, semantic=space)
-        pairs = sentence_pairs + heading_pairs(sentences + headings, options, semantic=heading_space)
+        prepared = prepare(sentences, options)
+        base = base_scores(prepared, options, report, space)
+        sentence_pairs = pair_table(sentences, options, prepared, base=base)
+        pairs = PairTable.concatenate([sentence_pairs, heading_table(sentences + headings, options, heading_space)])
+        job.candidates, job.pairs_proposed = base.candidates, len(pairs)
+        del base
     with _phase(timings, "relations", job.pk):
-        text = {p.pk: p.text for p in passages}
-        relations = {(p.a, p.b): relation_of(text[p.a], text[p.b], options.aliases) for p in pairs}
+        relations = relations_of({p.pk: p.text for p in passages}, pairs.a, pairs.b, options.aliases)
     with _phase(timings, "group", job.pk):
         paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages}
         groups = group_exchanges(items, sentence_pairs, options, GroupOptions(), paragraphs, prepare(items, options),
                                  vectors={p.pk: v for p, v in zip(sentence_passages, space.sentences)})
+        del space, heading_space
     with _phase(timings, "write", job.pk):
         with transaction.atomic():
             counts = _write_pairs(story, pairs, relations)
@@ -305,8 +312,20 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
 
 
 def _semantic_space(sentences: list[Passage], options: Options) -> SemanticSpace:
-    """The story's token vectors (stored at ingest; encoded now if missing), its actors' tokens weightless."""
-    return prepare_space(_tokens(sentences), encoder.token_ids(options.actor_words))
+    """The story's token vectors (stored at ingest; encoded now if missing), its actors' tokens weightless.
+
+    Read in chunks: the frame (centre, directions, idf) from every passage's wordpiece ids and up to
+    `FRAME_PASSAGES` passages' vectors, then the rows a chunk at a time, so a big story's float32 vectors are
+    never all in memory.
+    """
+    ids = encodings.token_ids_for(sentences)
+    step = max(1, -(-len(sentences) // FRAME_PASSAGES))
+    sample = [v for chunk in encodings.vectors_in_chunks(sentences[::step]) for _, v in chunk]
+    space = space_frame(ids, sample, encoder.token_ids(options.actor_words))
+    del sample
+    for chunk in encodings.vectors_in_chunks(sentences):
+        space = extend_space(space, chunk)
+    return space
 
 
 def _tokens(passages: list[Passage]) -> list:
@@ -320,62 +339,130 @@ def _decided(pair: AlignedPair) -> bool:
     return pair.tagged_by_editor or pair.status != AlignedPair.Status.PROPOSED or bool(pair.note)
 
 
-def _write_pairs(story: Story, pairs, relations) -> dict[str, int]:
+def _write_pairs(story: Story, pairs: PairTable, relations: list[str]) -> dict[str, int]:
     """Make the story's stored pairs the run's proposals without losing an editor's decision; return the counts.
 
-    Written the way both databases like it: a row's only statements are a DELETE or an INSERT by batches of
-    WRITE_BATCH, and an UPDATE only for the few pairs editors decided (PostgreSQL spent 18 minutes on one
-    UPDATE setting 13,000 rows through a CASE). An undecided pair the run proposes again with other values
-    is deleted and inserted again under its old id (so a link to it still works); one it no longer proposes
-    is deleted; one it proposes unchanged is not touched. A decided pair (see `_decided`) keeps its status,
-    relation, note and tagger: only its score, method, features and `stale` flag change, and only if they
-    differ; it is flagged stale when the run no longer proposes it. The caller holds the transaction; the
-    story's pairs stay locked (select_for_update) from this read to its end.
+    Written the way both databases like it, and in memory that stays flat with the story: the stored pairs
+    are read as arrays (no model instances), and a row's only statements are a DELETE by batches of
+    WRITE_BATCH or an INSERT by `executemany` (PostgreSQL spent 18 minutes on one UPDATE setting 13,000 rows
+    through a CASE; a million model instances took gigabytes); an UPDATE only for the few pairs editors decided.
+    An undecided pair the run proposes again with another score or relation is deleted and inserted again
+    under its old id (so a link to it still works); one it no longer proposes is deleted; one it proposes
+    unchanged is not touched. A decided pair (see `_decided`) keeps its status, relation, note and tagger:
+    only its score, method, features and `stale` flag change, and only if they differ; it is flagged stale
+    when the run no longer proposes it. The caller holds the transaction; the story's pairs stay locked
+    (select_for_update) from this read to its end.
     """
-    existing = {(p.a_id, p.b_id): p for p in AlignedPair.objects.filter(story=story).select_for_update()}
+    stored = AlignedPair.objects.filter(story=story).select_for_update()
+    decided_filter = Q(tagged_at__isnull=False) | ~Q(status=AlignedPair.Status.PROPOSED) | ~Q(note="")
+    decided = {(p.a_id, p.b_id): p for p in stored.filter(decided_filter)}
+    old, old_values = _stored_proposals(stored.exclude(decided_filter))
+    old_keys = old[:, 1] * (1 << 32) + old[:, 2]
+    order = np.argsort(old_keys)
+    old, old_keys = old[order], old_keys[order]
+    old_values = _Proposals(old_values.scores[order], old_values.relations[order])
+    new_keys = pairs.a * (1 << 32) + pairs.b
+    at = np.clip(np.searchsorted(old_keys, new_keys), 0, max(len(old_keys) - 1, 0))
+    matched = (old_keys[at] == new_keys) if len(old_keys) else np.zeros(len(new_keys), dtype=bool)
     now = timezone.now()
     counts = Counter()
     deletes: list[int] = []
-    inserts: list[AlignedPair] = []
+    inserts: list[tuple] = []
     updates: list[AlignedPair] = []
-    for scored in pairs:
-        key = (scored.a, scored.b)
-        pair = existing.pop(key, None)
-        if pair is not None and _decided(pair):
+    for k, (a, b, score) in enumerate(zip(pairs.a.tolist(), pairs.b.tolist(), pairs.score.tolist())):
+        pair = decided.pop((a, b), None)
+        features = pairs.features(k)
+        if pair is not None:
             counts["pairs_kept"] += 1
-            if (pair.score, pair.method, pair.features, pair.stale) != (scored.score, METHOD, scored.features, False):
-                pair.score, pair.method, pair.features, pair.stale = scored.score, METHOD, scored.features, False
+            if (pair.score, pair.method, pair.features, pair.stale) != (score, METHOD, features, False):
+                pair.score, pair.method, pair.features, pair.stale = score, METHOD, features, False
                 updates.append(pair)
             continue
-        proposal = AlignedPair(story=story, a_id=scored.a, b_id=scored.b, score=scored.score, method=METHOD,
-                               relation=relations[key], features=scored.features)
-        if pair is None:
-            counts["pairs_created"] += 1
-        elif (pair.score, pair.method, pair.relation, pair.features, pair.stale) == (
-                proposal.score, proposal.method, proposal.relation, proposal.features, False):
-            continue
-        else:
-            proposal.pk = pair.pk
-            deletes.append(pair.pk)
+        pk = None
+        if matched[k]:
+            pk = int(old[at[k], 0])
+            if old_values[at[k]] == (score, relations[k]):
+                continue
+            deletes.append(pk)
             counts["pairs_updated"] += 1
-        inserts.append(proposal)
-    for pair in existing.values():  # no longer proposed
-        if _decided(pair):
-            counts["pairs_kept"] += 1
-            if not pair.stale:
-                pair.stale = True
-                updates.append(pair)
         else:
-            deletes.append(pair.pk)
-            counts["pairs_removed"] += 1
+            counts["pairs_created"] += 1
+        inserts.append((pk, a, b, score, relations[k], features))
+    gone = np.ones(len(old), dtype=bool)
+    gone[at[matched]] = False
+    deletes += old[gone, 0].tolist()  # undecided pairs no longer proposed
+    counts["pairs_removed"] = int(gone.sum())
+    for pair in decided.values():  # decided pairs no longer proposed
+        counts["pairs_kept"] += 1
+        if not pair.stale:
+            pair.stale = True
+            updates.append(pair)
     for start in range(0, len(deletes), WRITE_BATCH):
         AlignedPair.objects.filter(pk__in=deletes[start:start + WRITE_BATCH]).delete()
-    AlignedPair.objects.bulk_create(inserts, batch_size=WRITE_BATCH)
+    _insert_pairs(story, inserts, now)
     for pair in updates:  # bulk_update never applies auto_now
         pair.updated_at = now
     AlignedPair.objects.bulk_update(updates, ["score", "method", "features", "stale", "updated_at"],
                                     batch_size=WRITE_BATCH)
     return {k: counts[k] for k in ("pairs_created", "pairs_updated", "pairs_kept", "pairs_removed")}
+
+
+INSERT_BATCH = 5000
+_RELATIONS = list(AlignedPair.Relation.values)
+
+
+def _stored_proposals(queryset) -> tuple[np.ndarray, "_Proposals"]:
+    """The undecided stored pairs as an int64 array of (pk, a, b) rows, and their (score, relation) as
+    arrays, read by chunks: a million stored pairs cost tens of megabytes here, not model instances."""
+    rows, values = [], []
+    for pk, a, b, score, relation, method, stale in queryset.values_list(
+            "pk", "a_id", "b_id", "score", "relation", "method", "stale").iterator(chunk_size=10000):
+        rows.append((pk, a, b))
+        # A pair of another method, or flagged stale, is never "unchanged": it is written again.
+        values.append((score if method == METHOD and not stale else np.nan,
+                       _RELATIONS.index(relation) if relation in _RELATIONS else -1))
+    array = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return array, _Proposals(np.array([v[0] for v in values], dtype=np.float64),
+                             np.array([v[1] for v in values], dtype=np.int64))
+
+
+class _Proposals:
+    def __init__(self, scores: np.ndarray, relations: np.ndarray):
+        self.scores, self.relations = scores, relations
+
+    def __getitem__(self, k: int) -> tuple[float, str]:
+        r = int(self.relations[k])
+        return float(self.scores[k]), _RELATIONS[r] if r >= 0 else ""
+
+
+def _insert_pairs(story: Story, rows: list[tuple], now) -> None:
+    """INSERT proposed pairs (pk or None, a, b, score, relation, features) by `executemany`: model instances
+    and `bulk_create` cost ten times as much for a million pairs. Values go through each field's own
+    `get_db_prep_save`, so both databases get what their column wants (JSON, datetimes with zones)."""
+    fields = {f.name: f for f in AlignedPair._meta.concrete_fields}
+    names = ["story", "a", "b", "score", "method", "relation", "status", "stale", "features", "tagged_by",
+             "tagged_at", "note", "created_at", "updated_at"]
+
+    def prep(name, value):
+        return fields[name].get_db_prep_save(value, connection)
+
+    constant = {"story": story.pk, "method": METHOD, "status": AlignedPair.Status.PROPOSED, "stale": False,
+                "tagged_by": "", "tagged_at": None, "note": "", "created_at": now, "updated_at": now}
+    constant = {name: prep(name, value) for name, value in constant.items()}
+    quote = connection.ops.quote_name
+    for with_pk in (True, False):
+        columns = (["id"] if with_pk else []) + [fields[name].column for name in names]
+        sql = (f"INSERT INTO {quote(AlignedPair._meta.db_table)} ({', '.join(map(quote, columns))}) "
+               f"VALUES ({', '.join(['%s'] * len(columns))})")
+        chosen = [r for r in rows if (r[0] is not None) == with_pk]
+        with connection.cursor() as cursor:
+            for start in range(0, len(chosen), INSERT_BATCH):
+                batch = []
+                for pk, a, b, score, relation, features in chosen[start:start + INSERT_BATCH]:
+                    values = {**constant, "a": a, "b": b, "score": score, "relation": relation,
+                              "features": prep("features", features)}
+                    batch.append(([pk] if with_pk else []) + [values[name] for name in names])
+                cursor.executemany(sql, batch)
 
 
 def _write_exchanges(story: Story, groups, passages) -> None:
@@ -413,6 +500,8 @@ def _write_exchanges(story: Story, groups, passages) -> None:
             if passage_id not in pinned:
                 members[assignment[index].pk].append(passage_id)
     for exchange_id, ids in members.items():
-        Passage.objects.filter(pk__in=ids).exclude(exchange_id=exchange_id).update(exchange_id=exchange_id)
+        for start in range(0, len(ids), WRITE_BATCH):
+            Passage.objects.filter(pk__in=ids[start:start + WRITE_BATCH]).exclude(
+                exchange_id=exchange_id).update(exchange_id=exchange_id)
     stale = [pk for pk, e in exchanges.items() if pk not in used and not e.edited_by_editor]
     Exchange.objects.filter(pk__in=stale).delete()

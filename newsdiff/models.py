@@ -435,6 +435,8 @@ class AlignmentJob(models.Model):
     pairs_updated = models.PositiveIntegerField(default=0)
     pairs_kept = models.PositiveIntegerField(default=0, help_text="Kept because an editor tagged them.")
     pairs_removed = models.PositiveIntegerField(default=0)
+    candidates = models.PositiveBigIntegerField(default=0, help_text="Candidate pairs the run scored (after blocking).")
+    pairs_proposed = models.PositiveIntegerField(default=0, help_text="Pairs the run proposed (kept).")
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)

@@ -404,6 +404,12 @@ def _two_rarest(shared: sparse.csr_matrix) -> np.ndarray:
 
 def heading_pairs(items: list[Item], options: Options = Options(),
                   semantic: SemanticSpace | None = None) -> list[ScoredPair]:
+    """See `heading_table`: the same pairs as `ScoredPair`s, best first."""
+    return heading_table(items, options, semantic).scored_pairs()
+
+
+def heading_table(items: list[Item], options: Options = Options(),
+                  semantic: SemanticSpace | None = None) -> PairTable:
     """Pairs that link a headline (or heading, caption) stating a claim to another article's passage of it.
 
     `items` are the story's sentences followed by its other passages (`semantic` rows in that
@@ -419,12 +425,13 @@ def heading_pairs(items: list[Item], options: Options = Options(),
     rows = [r for r, i in enumerate(items) if i.kind == "sentence" or states_a_claim(i.text, options.actor_words)]
     items = [items[r] for r in rows]
     focus = np.array([i.kind != "sentence" for i in items], dtype=bool)
-    if not focus.any():
-        return []
     if semantic is not None:
         semantic = semantic.rows(rows)
+    if not focus.any():
+        empty = Scores(*(np.zeros(0, dtype=np.int64),) * 2, *(np.zeros(0),) * 3)
+        return _kept(items, empty, np.zeros(0), options)
     base = base_scores(prepare(items, options), options, semantic=semantic, focus=focus)
-    return _kept(items, base, np.zeros(len(base)), options).scored_pairs()
+    return _kept(items, base, np.zeros(len(base)), options)
 
 
 _SPEECH = re.compile(
@@ -472,14 +479,26 @@ def _neighbour_rows(items: list[Item]) -> tuple[np.ndarray, np.ndarray]:
 
 def relation_of(a_text: str, b_text: str, aliases=()) -> str:
     """verbatim, variant (the same quotation in drifted words) or paraphrase."""
+    return relations_of({0: a_text, 1: b_text}, np.array([0]), np.array([1]), aliases)[0]
+
+
+def relations_of(texts: dict[int, str], a: np.ndarray, b: np.ndarray, aliases=()) -> list[str]:
+    """`relation_of` for each pair (a[k], b[k]) of ids into `texts`: each text is normalised once, and the
+    wordings compared in one vectorised rapidfuzz call, so a million pairs cost seconds."""
     norm = Normaliser(aliases)
-    a_words, b_words = norm.words(a_text), norm.words(b_text)
-    if a_words == b_words or fuzz.ratio(" ".join(a_words), " ".join(b_words)) >= 97:
-        return "verbatim"
-    quotes_a, quotes_b = quoted_spans(a_text), quoted_spans(b_text)
-    for qa in quotes_a:
-        for qb in quotes_b:
-            wa, wb = " ".join(norm.words(qa)), " ".join(norm.words(qb))
-            if min(len(wa), len(wb)) >= 12 and fuzz.token_set_ratio(wa, wb) >= 60:
-                return "variant"
-    return "paraphrase"
+    needed = sorted(set(a.tolist()) | set(b.tolist()))
+    words = {i: " ".join(norm.words(texts[i])) for i in needed}
+    quotes = {i: [q for q in (" ".join(norm.words(span)) for span in quoted_spans(texts[i])) if len(q) >= 12]
+              for i in needed}
+    a_list, b_list = a.tolist(), b.tolist()
+    same = process.cpdist([words[i] for i in a_list], [words[i] for i in b_list], scorer=fuzz.ratio,
+                          dtype=np.float32, workers=-1) if a_list else np.zeros(0)
+    out = []
+    for x, y, ratio in zip(a_list, b_list, np.asarray(same).tolist()):
+        if words[x] == words[y] or ratio >= 97:
+            out.append("verbatim")
+        elif any(fuzz.token_set_ratio(qa, qb) >= 60 for qa in quotes[x] for qb in quotes[y]):
+            out.append("variant")
+        else:
+            out.append("paraphrase")
+    return out

@@ -59,6 +59,9 @@ class SemanticSpace:
 
 
 COMMON_DIRECTIONS = 1
+# A story's centre and principal directions are estimated on at most this many passages' tokens (evenly
+# spaced; every passage of a smaller story): the frame of a 1,000-article story without its 1.4 M tokens at once.
+FRAME_PASSAGES = 3000
 SAMPLE_TOKENS = 20000  # enough to estimate a story's main directions; bounds the cost on big stories
 # Below this many tokens (~25 sentences) the top direction is one passage's own content, not the story's.
 MIN_TOKENS_FOR_DIRECTIONS = 1000
