@@ -48,6 +48,7 @@ import igraph
 import numpy as np
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
+from threadpoolctl import threadpool_limits
 
 from .score import Item, Options, PairTable, Prepared, ScoredPair, prepare
 from .titles import exchange_titles
@@ -164,7 +165,8 @@ def _group_sample(items, pair_ids, options, go, paragraphs, prepared, vectors) -
     if not big:
         return [Group(tuple(sorted(i.id for i in items)), OTHER_TITLE, is_other=True)]
     rest = [r for r in range(len(items)) if items[r].id not in in_sample]
-    joined = _join_nearest(items, rest, [list(g.items) for g in big], pair_ids, prepared, go, paragraphs, vectors)
+    with threadpool_limits(1, user_api="blas"):  # one article's small products: threads cost more than they save
+        joined = _join_nearest(items, rest, [list(g.items) for g in big], pair_ids, prepared, go, paragraphs, vectors)
     other = members[-1] if groups[-1].is_other else set()
     for r, best in zip(rest, joined):  # the big groups come first, Other last
         (members[best] if best >= 0 else other).add(items[r].id)
@@ -188,73 +190,66 @@ def _prepared_rows(prepared: Prepared, rows: list[int]) -> Prepared:
 def _join_nearest(items, rest, groups, pair_ids, prepared, go, paragraphs, vectors) -> list[int]:
     """Per row of `rest`: the index of the group in `groups` (lists of item ids) it is most similar to on
     average over its members, as `passage_similarity` measures it (every smoothing, the pairs), or -1 when that
-    mean is below `join_floor`. Linear in the story: smoothing is linear within an article, so each article's
-    similarity to a group's members is its smoothing operator applied to its rows' products with the group's
-    mean vector."""
-    row_of = {item.id: r for r, item in enumerate(items)}
-    group_rows = [[row_of[i] for i in g] for g in groups]
-    group_sets = [set(rows) for rows in group_rows]
+    mean is below `join_floor`. Linear in the story: smoothing stays within an article, so a passage's mean
+    similarity to a group's members is its smoothed vector's product with their mean smoothed vector."""
+    n = len(items)
+    ids = np.array([item.id for item in items], dtype=np.int64)
+    by_id = np.argsort(ids)
+
+    def rows_of(wanted: np.ndarray) -> np.ndarray:
+        at = np.clip(np.searchsorted(ids[by_id], wanted), 0, n - 1)
+        return np.where(ids[by_id][at] == wanted, by_id[at], -1)
+
+    label = np.full(n, -1)
+    for g, members in enumerate(groups):
+        label[rows_of(np.array(members, dtype=np.int64))] = g
+    position = np.full(n, -1)
+    position[rest] = np.arange(len(rest))
     by_article = defaultdict(list)
     for r, item in enumerate(items):
         by_article[item.article].append(r)
     variants = _variants(go)
+    sizes = np.bincount(label[label >= 0], minlength=len(groups)).astype(np.float64)
+    centroids = None
+    for rows in by_article.values():
+        hit = label[rows] >= 0
+        if hit.any():
+            for k, smoothed in enumerate(_smoothings(items, rows, prepared, variants, paragraphs, vectors)):
+                if centroids is None:
+                    centroids = np.zeros((len(variants), len(groups), smoothed.shape[1]))
+                np.add.at(centroids[k], label[rows][hit], smoothed[hit])
+    centroids /= sizes[None, :, None]
     totals = np.zeros((len(rest), len(groups)))
-    position = {r: k for k, r in enumerate(rest)}
-    for v in variants:
-        centroids = np.zeros((len(groups), prepared.matrix.shape[1] + 1 + _semantic_dim(vectors)))
-        for article_rows in _articles_of(group_rows, by_article):
-            smoothed, _ = _smoothed_rows(items, article_rows, prepared, v, paragraphs, vectors)
-            for g, rows in enumerate(group_sets):
-                hit = [k for k, r in enumerate(article_rows) if r in rows]
-                if hit:
-                    centroids[g] += smoothed[hit].sum(axis=0)
-        centroids /= np.array([[len(rows)] for rows in group_rows])
-        wanted = defaultdict(list)
-        for r in rest:
-            wanted[items[r].article].append(r)
-        for article, targets in wanted.items():
-            article_rows = by_article[article]
-            smoothed, _ = _smoothed_rows(items, article_rows, prepared, v, paragraphs, vectors)
-            at = [article_rows.index(r) for r in targets]
-            totals[[position[r] for r in targets]] += smoothed[at] @ centroids.T
+    for rows in by_article.values():
+        wanted = position[rows] >= 0
+        if wanted.any():
+            for k, smoothed in enumerate(_smoothings(items, rows, prepared, variants, paragraphs, vectors)):
+                totals[position[rows][wanted]] += smoothed[wanted] @ centroids[k].T
     totals /= len(variants)
-    label = np.full(len(items), -1)
-    for g, rows in enumerate(group_rows):
-        label[rows] = g
     a, b, score = pair_ids
-    ra = np.array([row_of.get(int(x), -1) for x in a.tolist()], dtype=np.int64)
-    rb = np.array([row_of.get(int(x), -1) for x in b.tolist()], dtype=np.int64)
-    sizes = np.array([len(rows) for rows in group_rows], dtype=np.float64)
+    ra, rb = rows_of(a), rows_of(b)
     for here, there in ((ra, rb), (rb, ra)):
         ok = (here >= 0) & (there >= 0)
-        ok[ok] &= (label[there[ok]] >= 0) & np.isin(here[ok], rest)
-        rows = np.array([position[r] for r in here[ok].tolist()], dtype=np.int64)
-        np.add.at(totals, (rows, label[there[ok]]), go.w_pair * score[ok] / sizes[label[there[ok]]])
+        ok[ok] &= (label[there[ok]] >= 0) & (position[here[ok]] >= 0)
+        groups_there = label[there[ok]]
+        np.add.at(totals, (position[here[ok]], groups_there), go.w_pair * score[ok] / sizes[groups_there])
     best = totals.argmax(axis=1)
     return [int(g) if totals[k, g] >= go.join_floor else -1 for k, g in enumerate(best)]
 
 
-def _articles_of(group_rows, by_article):
-    rows = {r for g in group_rows for r in g}
-    for article_rows in by_article.values():
-        if any(r in rows for r in article_rows):
-            yield article_rows
-
-
-def _semantic_dim(vectors) -> int:
-    return len(next(iter(vectors.values()))) if vectors else 0
-
-
-def _smoothed_rows(items, rows, prepared, go, paragraphs, vectors):
-    """The smoothed, normalised vectors of one article's `rows` (its every passage), as `passage_similarity`
-    makes them: dense over the story's vocabulary, one article at a time."""
+def _smoothings(items, rows, prepared, variants, paragraphs, vectors):
+    """The smoothed, normalised vectors of one article's `rows` (its every passage) under each variant, as
+    `passage_similarity` makes them: dense over the story's vocabulary, one article at a time."""
     block = [items[r] for r in rows]
+    go = variants[0]
     commentary = np.array([[go.w_commentary * item.commentary] for item in block], dtype=np.float64)
     parts = [prepared.matrix[rows].toarray().astype(np.float64), commentary]
     if vectors and go.w_semantic:
         parts.append(go.w_semantic * _semantic_rows(block, vectors))
-    matrix = _window_smoothed(np.hstack(parts), block, go.w_window, go.window_decay)
-    return _paragraph_smoothed(matrix, block, paragraphs, go.w_paragraph), block
+    features = np.hstack(parts)
+    for v in variants:
+        matrix = _window_smoothed(features, block, v.w_window, v.window_decay)
+        yield _paragraph_smoothed(matrix, block, paragraphs, v.w_paragraph)
 
 
 def passage_similarity(items: list[Item], pairs, prepared: Prepared, go: GroupOptions,

@@ -59,7 +59,9 @@ different words: quote drift), or "paraphrase".
 from __future__ import annotations
 
 import math
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -285,7 +287,7 @@ def base_scores(prepared: Prepared, options: Options, progress=None,
 # times the threshold: it could only confirm them. 2 (words alone >= 0.9) moves no development score; 1.5 moved
 # Geneva's exchanges by 0.01 (the semantic score of kept pairs feeds their neighbours' support and the grouping).
 SEMANTIC_UNLESS = 2.0
-SCORE_BLOCK = 100_000  # candidate pairs per vectorised block
+SCORE_BLOCK = 20_000  # candidate pairs per vectorised block (one thread's work)
 
 
 def _base_scores(prepared: Prepared, options: Options, progress, semantic: SemanticSpace | None,
@@ -304,10 +306,7 @@ def _base_scores(prepared: Prepared, options: Options, progress, semantic: Seman
         either = focus[a] | focus[b]
         a, b, close = a[either], b[either], close[either]
     evidence = _Evidence(prepared, options, semantic)
-    # Many small matrix products: OpenBLAS's threads cost far more than they save here (measured: 0.4 s on
-    # one thread, 14 s on two, for 861 passages); the candidates' big products above use them.
-    with threadpool_limits(1, user_api="blas"):
-        value, lexical, similar = evidence(a, b, close, progress)
+    value, lexical, similar = evidence(a, b, close, progress)
     candidates = len(a)
     if focus is None:
         # A pair short of the threshold may reach it with its neighbours' support (score_pairs): score the
@@ -316,8 +315,7 @@ def _base_scores(prepared: Prepared, options: Options, progress, semantic: Seman
         hopeful = (value < options.threshold) & (value >= options.threshold - reach)
         more = _missing_neighbour_pairs(items, a[hopeful], b[hopeful], a * n + b, n)
         if len(more):
-            with threadpool_limits(1, user_api="blas"):
-                extra = evidence(more // n, more % n, np.zeros(len(more), dtype=bool), None)
+            extra = evidence(more // n, more % n, np.zeros(len(more), dtype=bool), None)
             order = np.argsort(np.concatenate([a * n + b, more]), kind="stable")
             a, b = np.concatenate([a, more // n])[order], np.concatenate([b, more % n])[order]
             value, lexical, similar = (np.concatenate([x, y])[order] for x, y in zip((value, lexical, similar), extra))
@@ -359,34 +357,55 @@ class _Evidence:
         self.official = np.array([bool(i.voice) and not i.default_voice for i in items])
 
     def __call__(self, a: np.ndarray, b: np.ndarray, close: np.ndarray, progress=None):
-        """(value, lexical, semantic) arrays for the pairs of rows (a, b); semantic only where `close`."""
-        o, matrix = self.options, self.prepared.matrix
+        """(value, lexical, semantic) arrays for the pairs of rows (a, b); semantic only where `close`.
+
+        Blocks of pairs run on every core (numpy, scipy and rapidfuzz release the GIL in their loops), each
+        on one BLAS thread: the products are many and small.
+        """
+        o = self.options
         lexical, similar = np.zeros(len(a)), np.zeros(len(a))
-        for start in range(0, len(a), SCORE_BLOCK):
-            ra, rb = a[start:start + SCORE_BLOCK], b[start:start + SCORE_BLOCK]
-            cosine = np.asarray(matrix[ra].multiply(matrix[rb]).sum(axis=1)).ravel()
-            rare = _two_rarest(self.presence[ra].multiply(self.weighted[rb]).tocsr()) / (2 * self.log_n)
-            fuzzy = process.cpdist([self.strings[r] for r in ra.tolist()], [self.strings[c] for c in rb.tolist()],
-                                   scorer=fuzz.token_set_ratio, dtype=np.uint8, workers=o.workers)
-            fuzzy = np.maximum(0.0, fuzzy / 100.0 - 0.3)
-            lex = (1 - o.w_fuzzy) * ((1 - o.w_rare) * cosine + o.w_rare * rare)
-            lex += o.w_fuzzy * fuzzy * (cosine > 0)
-            lexical[start:start + len(ra)] = lex
-            if progress:
-                progress(min(start + SCORE_BLOCK, len(a)), len(a))
         voices, official = self.voices, self.official
         same = (voices[a] == voices[b]) & (voices[a] != "")
         opposed = ~same & official[a] & official[b]
         factor = np.where(same, o.same_voice_bonus, np.where(opposed, o.opposing_voice_factor, 1.0))
-        if self.semantic is not None:
-            # The token matching costs most: only for pairs near in the semantic space that the words alone
-            # do not already keep.
-            near = np.flatnonzero(close & (lexical * factor < o.threshold * SEMANTIC_UNLESS))
-            order = near[np.argsort(a[near], kind="stable")]
-            for group in np.split(order, np.flatnonzero(np.diff(a[order])) + 1) if len(order) else ():
-                similar[group] = bertscore(self.semantic, int(a[group[0]]), b[group].tolist())
+        starts = range(0, len(a), SCORE_BLOCK)
+        done = 0
+
+        def block(start: int) -> None:
+            end = start + SCORE_BLOCK
+            lexical[start:end] = self._lexical(a[start:end], b[start:end])
+            if self.semantic is not None:
+                # The token matching costs most: only for pairs near in the semantic space that the words alone
+                # do not already keep.
+                ra, rb = a[start:end], b[start:end]
+                near = np.flatnonzero(close[start:end] & (lexical[start:end] * factor[start:end]
+                                                          < o.threshold * SEMANTIC_UNLESS))
+                order = near[np.argsort(ra[near], kind="stable")]
+                for group in np.split(order, np.flatnonzero(np.diff(ra[order])) + 1) if len(order) else ():
+                    similar[start + group] = bertscore(self.semantic, int(ra[group[0]]), rb[group].tolist())
+
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(_workers(o.workers)) as pool:
+            for _ in pool.map(block, starts):
+                done = min(done + SCORE_BLOCK, len(a))
+                if progress:
+                    progress(done, len(a))
         rescaled = np.maximum(0.0, (similar - o.semantic_floor) / (1 - o.semantic_floor))
         return np.maximum(lexical, rescaled) * factor, lexical, similar
+
+    def _lexical(self, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
+        o, matrix = self.options, self.prepared.matrix
+        cosine = np.asarray(matrix[ra].multiply(matrix[rb]).sum(axis=1)).ravel()
+        rare = _two_rarest(self.presence[ra].multiply(self.weighted[rb]).tocsr()) / (2 * self.log_n)
+        fuzzy = process.cpdist([self.strings[r] for r in ra.tolist()], [self.strings[c] for c in rb.tolist()],
+                               scorer=fuzz.token_set_ratio, dtype=np.uint8, workers=1)
+        fuzzy = np.maximum(0.0, fuzzy / 100.0 - 0.3)
+        lex = (1 - o.w_fuzzy) * ((1 - o.w_rare) * cosine + o.w_rare * rare)
+        return lex + o.w_fuzzy * fuzzy * (cosine > 0)
+
+
+def _workers(workers: int) -> int:
+    """`Options.workers` as a thread count: -1 is every core."""
+    return os.cpu_count() or 1 if workers < 1 else workers
 
 
 def _two_rarest(shared: sparse.csr_matrix) -> np.ndarray:
