@@ -499,3 +499,16 @@ class Encoding(models.Model):
 
     def __str__(self):
         return f"{self.model} encoding of {self.text_sha256[:12]} ({self.n_tokens} tokens)"
+
+
+class AlignmentIndex(models.Model):
+    """What the story's last full alignment keeps so that one more article is aligned against the story alone
+    (`align.index.StoryIndex`, serialised): a cache, rebuilt by every full run, never edited."""
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="alignment_index")
+    data = models.BinaryField()
+    passages = models.PositiveIntegerField(default=0, help_text="Sentences it holds.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"alignment index of {self.story_id} ({self.passages} sentences)"

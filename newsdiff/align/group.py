@@ -148,12 +148,20 @@ def _variants(go: GroupOptions) -> list[GroupOptions]:
     return [replace(go, w_window=w, w_paragraph=p) for w, p in go.smoothings] or [go]
 
 
+def sample_articles(items: list[Item], go: GroupOptions) -> set:
+    """The articles whose passages the full method groups: all of a story of at most `go.sample` passages,
+    else whole articles spread evenly over the story (by id) until about that many passages."""
+    articles = sorted({item.article for item in items})
+    if len(items) <= go.sample:
+        return set(articles)
+    keep = max(1, len(articles) * go.sample // len(items))
+    return {articles[k * len(articles) // keep] for k in range(keep)}
+
+
 def _group_sample(items, pair_ids, options, go, paragraphs, prepared, vectors) -> list[Group]:
     """Group a sample of whole articles with `_group_all`; every other passage joins the sample's group whose
     members it is most similar to on average (the same similarity, pairs included), or Other below `join_floor`."""
-    articles = sorted({item.article for item in items})
-    keep = max(1, len(articles) * go.sample // len(items))
-    chosen = {articles[k * len(articles) // keep] for k in range(keep)}  # spread evenly over the story
+    chosen = sample_articles(items, go)
     rows = [r for r, item in enumerate(items) if item.article in chosen]
     sample = _prepared_rows(prepared, rows)
     in_sample = {items[r].id for r in rows}
@@ -165,8 +173,9 @@ def _group_sample(items, pair_ids, options, go, paragraphs, prepared, vectors) -
     if not big:
         return [Group(tuple(sorted(i.id for i in items)), OTHER_TITLE, is_other=True)]
     rest = [r for r in range(len(items)) if items[r].id not in in_sample]
-    with threadpool_limits(1, user_api="blas"):  # one article's small products: threads cost more than they save
-        joined = _join_nearest(items, rest, [list(g.items) for g in big], pair_ids, prepared, go, paragraphs, vectors)
+    joiner = fit_joiner(items, [list(g.items) for g in big], prepared, go, paragraphs, vectors)
+    member_group = {i: g for g, group in enumerate(big) for i in group.items}
+    joined = joiner.join(items, rest, prepared.matrix, pair_ids, member_group, paragraphs, vectors)
     other = members[-1] if groups[-1].is_other else set()
     for r, best in zip(rest, joined):  # the big groups come first, Other last
         (members[best] if best >= 0 else other).add(items[r].id)
@@ -187,69 +196,105 @@ def _prepared_rows(prepared: Prepared, rows: list[int]) -> Prepared:
                     matrix[:, used].tocsr(), vocabulary)
 
 
-def _join_nearest(items, rest, groups, pair_ids, prepared, go, paragraphs, vectors) -> list[int]:
-    """Per row of `rest`: the index of the group in `groups` (lists of item ids) it is most similar to on
-    average over its members, as `passage_similarity` measures it (every smoothing, the pairs), or -1 when that
-    mean is below `join_floor`. Linear in the story: smoothing stays within an article, so a passage's mean
-    similarity to a group's members is its smoothed vector's product with their mean smoothed vector."""
-    n = len(items)
-    ids = np.array([item.id for item in items], dtype=np.int64)
-    by_id = np.argsort(ids)
+@dataclass
+class Joiner:
+    """What joining a passage to its nearest group needs: each group's mean smoothed vector under every
+    smoothing (`centroids`: variants x groups x columns, over `vocabulary` weighted by `idf`, then the
+    commentary and semantic columns) and its number of members. A passage's mean similarity to a group's
+    members (as `passage_similarity` measures it) is its smoothed vector's product with the group's mean,
+    plus `w_pair` times its pair scores with the members over their number. Kept by the job with the
+    exchanges (`align.index`), so that one more article joins them without reading the story."""
 
-    def rows_of(wanted: np.ndarray) -> np.ndarray:
-        at = np.clip(np.searchsorted(ids[by_id], wanted), 0, n - 1)
-        return np.where(ids[by_id][at] == wanted, by_id[at], -1)
+    centroids: np.ndarray
+    sizes: np.ndarray
+    vocabulary: dict
+    idf: dict
+    options: GroupOptions
 
-    label = np.full(n, -1)
-    for g, members in enumerate(groups):
-        label[rows_of(np.array(members, dtype=np.int64))] = g
-    position = np.full(n, -1)
-    position[rest] = np.arange(len(rest))
+    def join(self, items: list[Item], rows: list[int], matrix, pair_ids, member_group: dict[int, int],
+             paragraphs: dict, vectors: dict) -> list[int]:
+        """Per row of `rows` (whole articles of `items`, whose tf-idf rows over `vocabulary` are `matrix`): the
+        index of the group it joins, or -1 (Other). `pair_ids` are (a, b, score) arrays of pairs by item id;
+        `member_group` maps the groups' members' ids to their group's index."""
+        go = self.options
+        totals = np.zeros((len(rows), len(self.sizes)))
+        position = np.full(len(items), -1)
+        position[rows] = np.arange(len(rows))
+        by_article = defaultdict(list)
+        for r, item in enumerate(items):
+            by_article[item.article].append(r)
+        with threadpool_limits(1, user_api="blas"):  # one article's small products: threads cost more than they save
+            for article_rows in by_article.values():
+                wanted = position[article_rows] >= 0
+                if wanted.any():
+                    for k, smoothed in enumerate(_smoothings(items, article_rows, matrix, _variants(go), paragraphs,
+                                                             vectors)):
+                        totals[position[article_rows][wanted]] += smoothed[wanted] @ self.centroids[k].T
+        totals /= len(self.centroids)
+        a, b, score = pair_ids
+        ids = np.array([item.id for item in items], dtype=np.int64)
+        members = np.array(sorted(member_group), dtype=np.int64)
+        groups = np.array([member_group[i] for i in members.tolist()], dtype=np.int64)
+        for here, there in ((a, b), (b, a)):
+            r, g = _lookup(ids, here), _lookup(members, there)
+            ok = (r >= 0) & (g >= 0)
+            ok[ok] &= position[r[ok]] >= 0
+            g = groups[g[ok]]
+            np.add.at(totals, (position[r[ok]], g), go.w_pair * score[ok] / np.maximum(self.sizes[g], 1))
+        best = totals.argmax(axis=1) if len(self.sizes) else np.zeros(len(rows), dtype=int)
+        return [int(g) if len(self.sizes) and totals[k, g] >= go.join_floor else -1 for k, g in enumerate(best)]
+
+
+def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Index in `keys` of each wanted value, -1 where absent."""
+    if len(keys) == 0:
+        return np.full(len(wanted), -1)
+    order = np.argsort(keys)
+    at = np.clip(np.searchsorted(keys[order], wanted), 0, len(keys) - 1)
+    return np.where(keys[order][at] == wanted, order[at], -1)
+
+
+def fit_joiner(items: list[Item], groups: list[list[int]], prepared: Prepared, go: GroupOptions,
+               paragraphs: dict, vectors: dict) -> Joiner:
+    """A `Joiner` for `groups` (lists of item ids) from their members in `sample_articles(items)`: the
+    passages the full method grouped."""
+    chosen = sample_articles(items, go)
+    member_group = {i: g for g, members in enumerate(groups) for i in members}
+    variants = _variants(go)
+    centroids, sizes = None, np.zeros(len(groups))
     by_article = defaultdict(list)
     for r, item in enumerate(items):
         by_article[item.article].append(r)
-    variants = _variants(go)
-    sizes = np.bincount(label[label >= 0], minlength=len(groups)).astype(np.float64)
-    centroids = None
-    for rows in by_article.values():
-        hit = label[rows] >= 0
-        if hit.any():
-            for k, smoothed in enumerate(_smoothings(items, rows, prepared, variants, paragraphs, vectors)):
+    with threadpool_limits(1, user_api="blas"):
+        for article, rows in by_article.items():
+            label = np.array([member_group.get(items[r].id, -1) for r in rows])
+            hit = label >= 0
+            if article not in chosen or not hit.any():
+                continue
+            np.add.at(sizes, label[hit], 1)
+            for k, smoothed in enumerate(_smoothings(items, rows, prepared.matrix, variants, paragraphs, vectors)):
                 if centroids is None:
                     centroids = np.zeros((len(variants), len(groups), smoothed.shape[1]))
-                np.add.at(centroids[k], label[rows][hit], smoothed[hit])
-    centroids /= sizes[None, :, None]
-    totals = np.zeros((len(rest), len(groups)))
-    for rows in by_article.values():
-        wanted = position[rows] >= 0
-        if wanted.any():
-            for k, smoothed in enumerate(_smoothings(items, rows, prepared, variants, paragraphs, vectors)):
-                totals[position[rows][wanted]] += smoothed[wanted] @ centroids[k].T
-    totals /= len(variants)
-    a, b, score = pair_ids
-    ra, rb = rows_of(a), rows_of(b)
-    for here, there in ((ra, rb), (rb, ra)):
-        ok = (here >= 0) & (there >= 0)
-        ok[ok] &= (label[there[ok]] >= 0) & (position[here[ok]] >= 0)
-        groups_there = label[there[ok]]
-        np.add.at(totals, (position[here[ok]], groups_there), go.w_pair * score[ok] / sizes[groups_there])
-    best = totals.argmax(axis=1)
-    return [int(g) if totals[k, g] >= go.join_floor else -1 for k, g in enumerate(best)]
+                np.add.at(centroids[k], label[hit], smoothed[hit])
+    if centroids is None:
+        centroids = np.zeros((len(variants), len(groups), prepared.matrix.shape[1] + 1))
+    centroids /= np.maximum(sizes, 1)[None, :, None]
+    return Joiner(centroids.astype(np.float32), sizes, prepared.vocabulary, prepared.idf, go)
 
 
-def _smoothings(items, rows, prepared, variants, paragraphs, vectors):
+def _smoothings(items, rows, matrix, variants, paragraphs, vectors):
     """The smoothed, normalised vectors of one article's `rows` (its every passage) under each variant, as
-    `passage_similarity` makes them: dense over the story's vocabulary, one article at a time."""
+    `passage_similarity` makes them: dense over the tf-idf columns of `matrix`, one article at a time."""
     block = [items[r] for r in rows]
     go = variants[0]
     commentary = np.array([[go.w_commentary * item.commentary] for item in block], dtype=np.float64)
-    parts = [prepared.matrix[rows].toarray().astype(np.float64), commentary]
+    parts = [matrix[rows].toarray().astype(np.float64), commentary]
     if vectors and go.w_semantic:
         parts.append(go.w_semantic * _semantic_rows(block, vectors))
     features = np.hstack(parts)
     for v in variants:
-        matrix = _window_smoothed(features, block, v.w_window, v.window_decay)
-        yield _paragraph_smoothed(matrix, block, paragraphs, v.w_paragraph)
+        smoothed = _window_smoothed(features, block, v.w_window, v.window_decay)
+        yield _paragraph_smoothed(smoothed, block, paragraphs, v.w_paragraph)
 
 
 def passage_similarity(items: list[Item], pairs, prepared: Prepared, go: GroupOptions,

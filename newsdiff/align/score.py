@@ -123,9 +123,21 @@ class Prepared:
     idf: dict[str, float]
     matrix: sparse.csr_matrix  # rows: l2-normalised tf-idf vectors over `vocabulary` (float32)
     vocabulary: dict[str, int]
+    size: int = 0  # sentences `idf` counts (0: these items); a part of a story is scored as the whole would be
 
 
-def prepare(items: list[Item], options: Options) -> Prepared:
+def prepare(items: list[Item], options: Options, terms: list[list[str]] | None = None) -> Prepared:
+    """The items' terms (`item_terms`, or `terms` when already made), idf and tf-idf rows."""
+    terms = terms if terms is not None else item_terms(items, options)
+    n = max(len(items), 1)
+    df = Counter(t for ts in terms for t in set(ts))
+    idf = {t: math.log((n + 1) / d) for t, d in df.items()}  # +1: a term in every item of a tiny story still counts
+    vocabulary = {t: k for k, t in enumerate(sorted(t for t, d in df.items() if d >= 2))}
+    return Prepared(items, terms, idf, tfidf_matrix(terms, idf, vocabulary), vocabulary)
+
+
+def item_terms(items: list[Item], options: Options) -> list[list[str]]:
+    """Each item's content terms as the aligner compares them (see the module's contract)."""
     norm = Normaliser(options.aliases)
     actors = {w for phrase in options.actor_words for w in norm.words(phrase)}
     terms = []
@@ -134,14 +146,9 @@ def prepare(items: list[Item], options: Options) -> Prepared:
         for _, stem in norm.tokens(item.text):
             if stem in actors or not is_content(stem):
                 continue
-            term = stem if stem[0].isdigit() or not options.prefix else stem[: options.prefix]
-            kept.append(term)
+            kept.append(stem if stem[0].isdigit() or not options.prefix else stem[: options.prefix])
         terms.append(kept)
-    n = max(len(items), 1)
-    df = Counter(t for ts in terms for t in set(ts))
-    idf = {t: math.log((n + 1) / d) for t, d in df.items()}  # +1: a term in every item of a tiny story still counts
-    vocabulary = {t: k for k, t in enumerate(sorted(t for t, d in df.items() if d >= 2))}
-    return Prepared(items, terms, idf, tfidf_matrix(terms, idf, vocabulary), vocabulary)
+    return terms
 
 
 def tfidf_matrix(terms: list[list[str]], idf: dict[str, float], vocabulary: dict[str, int]) -> sparse.csr_matrix:
@@ -272,15 +279,16 @@ def _among_best(a: np.ndarray, b: np.ndarray, score: np.ndarray, k: int, n: int)
 
 
 def base_scores(prepared: Prepared, options: Options, progress=None,
-                semantic: SemanticSpace | None = None, focus: np.ndarray | None = None) -> Scores:
+                semantic: SemanticSpace | None = None, focus: np.ndarray | None = None, support: bool = False) -> Scores:
     """Evidence for the candidate cross-article pairs (`align.candidates`): rows r < c.
 
     Vectorised over the candidates, a block at a time: cosine from the sparse tf-idf rows, the two
     rarest shared terms from an idf-weighted presence matrix, rapidfuzz's `cpdist` for the fuzzy
     ratio, the semantic F1 for the pairs near in the semantic space only. With `focus` (one bool per
-    row), candidates are sought from the focus rows only (headlines against the story's sentences).
+    row), candidates are sought from the focus rows only (headlines against the story's sentences; one new
+    article against the story); `support` then also scores the neighbour pairs their support needs.
     """
-    return _base_scores(prepared, options, progress, semantic, focus)
+    return _base_scores(prepared, options, progress, semantic, focus, support)
 
 
 # The token matching (the costliest evidence) is skipped for pairs whose words alone already score this many
@@ -291,7 +299,7 @@ SCORE_BLOCK = 20_000  # candidate pairs per vectorised block (one thread's work)
 
 
 def _base_scores(prepared: Prepared, options: Options, progress, semantic: SemanticSpace | None,
-                 focus: np.ndarray | None = None) -> Scores:
+                 focus: np.ndarray | None = None, support: bool = False) -> Scores:
     items = prepared.items
     n = len(items)
     if n < 2:
@@ -308,12 +316,14 @@ def _base_scores(prepared: Prepared, options: Options, progress, semantic: Seman
     evidence = _Evidence(prepared, options, semantic)
     value, lexical, similar = evidence(a, b, close, progress)
     candidates = len(a)
-    if focus is None:
+    if focus is None or support:
         # A pair short of the threshold may reach it with its neighbours' support (score_pairs): score the
         # pairs of its previous and of its next sentences too when blocking left them out.
         reach = options.w_neighbour * max(options.same_voice_bonus, 1.0)
         hopeful = (value < options.threshold) & (value >= options.threshold - reach)
         more = _missing_neighbour_pairs(items, a[hopeful], b[hopeful], a * n + b, n)
+        if focus is not None:
+            more = more[focus[more // n] | focus[more % n]]
         if len(more):
             extra = evidence(more // n, more % n, np.zeros(len(more), dtype=bool), None)
             order = np.argsort(np.concatenate([a * n + b, more]), kind="stable")
@@ -346,7 +356,7 @@ class _Evidence:
     def __init__(self, prepared: Prepared, options: Options, semantic: SemanticSpace | None):
         items = prepared.items
         self.prepared, self.options, self.semantic = prepared, options, semantic
-        self.log_n = math.log(len(items))
+        self.log_n = math.log(prepared.size or len(items))
         self.strings = [" ".join(ts) for ts in prepared.terms]
         self.presence = prepared.matrix.copy()
         self.presence.data[:] = 1.0
@@ -510,14 +520,14 @@ def relations_of(texts: dict[int, str], a: np.ndarray, b: np.ndarray, aliases=()
     quotes = {i: [q for q in (" ".join(norm.words(span)) for span in quoted_spans(texts[i])) if len(q) >= 12]
               for i in needed}
     a_list, b_list = a.tolist(), b.tolist()
+    if not a_list:
+        return []
     same = process.cpdist([words[i] for i in a_list], [words[i] for i in b_list], scorer=fuzz.ratio,
-                          dtype=np.float32, workers=-1) if a_list else np.zeros(0)
-    out = []
-    for x, y, ratio in zip(a_list, b_list, np.asarray(same).tolist()):
-        if words[x] == words[y] or ratio >= 97:
-            out.append("verbatim")
-        elif any(fuzz.token_set_ratio(qa, qb) >= 60 for qa in quotes[x] for qb in quotes[y]):
-            out.append("variant")
-        else:
-            out.append("paraphrase")
-    return out
+                          dtype=np.float32, workers=-1)
+    verbatim = (np.array([words[x] == words[y] for x, y in zip(a_list, b_list)]) | (np.asarray(same) >= 97))
+    out = np.where(verbatim, "verbatim", "paraphrase").astype(object)
+    quoting = np.array([bool(quotes[x]) and bool(quotes[y]) for x, y in zip(a_list, b_list)]) & ~verbatim
+    for k in np.flatnonzero(quoting).tolist():  # the only pairs that may quote one statement in drifted words
+        if any(fuzz.token_set_ratio(qa, qb) >= 60 for qa in quotes[a_list[k]] for qb in quotes[b_list[k]]):
+            out[k] = "variant"
+    return out.tolist()

@@ -116,22 +116,42 @@ def extend_space(space: SemanticSpace, tokens: list[tuple[np.ndarray, np.ndarray
 
 
 def _with_rows(space: SemanticSpace, tokens, idf: dict) -> SemanticSpace:
+    """`space` with `tokens` appended as rows: all of them transformed in one matrix, then split by passage."""
     dim = space.sentences.shape[1]
-    vectors, weights, sentences = list(space.vectors), list(space.weights), np.zeros((len(tokens), dim), np.float32)
-    for row, (ids, raw) in enumerate(tokens):
-        v = raw.astype(np.float32) - space.centre
+    lengths = np.array([len(ids) for ids, _ in tokens], dtype=np.int64)
+    sentences = np.zeros((len(tokens), dim), np.float32)
+    if lengths.sum():
+        raw = np.concatenate([v for _, v in tokens if len(v)]).astype(np.float32)
+        v = raw - space.centre
         c = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
         if space.directions is not None:
             v -= (v @ space.directions.T) @ space.directions
         v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
-        w = np.array([0.0 if t in space.skip_ids else idf[t] for t in ids.tolist()], dtype=np.float32)
-        vectors.append(to_bfloat16(v))
-        weights.append(w)
-        if len(v) and w.sum() > 0:
-            mean = w @ c
-            sentences[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        ids = np.concatenate([ids for ids, _ in tokens if len(ids)]).tolist()
+        w = np.array([0.0 if t in space.skip_ids else idf[t] for t in ids], dtype=np.float32)
+        means = _row_sums(c * w[:, None], lengths)
+        totals = _row_sums(w[:, None], lengths)[:, 0]
+        norms = np.linalg.norm(means, axis=1)
+        usable = (lengths > 0) & (totals > 0)
+        sentences[usable] = means[usable] / np.maximum(norms[usable], 1e-9)[:, None]
+        bits = to_bfloat16(v)
+    else:
+        bits, w = np.zeros((0, dim), np.uint16), np.zeros(0, np.float32)
+    cuts = np.cumsum(lengths)[:-1]
+    vectors = list(space.vectors) + np.split(bits, cuts) if len(tokens) else list(space.vectors)
+    weights = list(space.weights) + np.split(w, cuts) if len(tokens) else list(space.weights)
     return replace(space, vectors=tuple(vectors), weights=tuple(weights),
                    sentences=np.concatenate([space.sentences, sentences]))
+
+
+def _row_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Sums of consecutive runs of rows of `values`, `lengths[k]` rows for run k (0 for an empty run)."""
+    out = np.zeros((len(lengths), values.shape[1]), dtype=values.dtype)
+    filled = lengths > 0
+    if filled.any():
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[filled]
+        out[filled] = np.add.reduceat(values, starts, axis=0)
+    return out
 
 
 def to_bfloat16(x: np.ndarray) -> np.ndarray:
