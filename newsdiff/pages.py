@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .filters import StoryFilterForm
 from .models import AlignedPair, Article, Passage, Story
-from .grid import coverage, parallel_grid, passages_in
+from .grid import COVERAGE_ARTICLES, coverage, parallel_grid, passages_in
 from .parallel import claim_wordings, drilldown, read_against
 from .selectors import Legend, OutletLegend, story_articles
 
@@ -25,24 +25,46 @@ def _story_outlets(story: Story) -> OutletLegend:
         Article.objects.filter(story=story).select_related("outlet").only("outlet__name", "story_id"))
 
 
-def story_page(story: Story, params: QueryDict) -> dict:
-    """The parallel grid: exchanges by voices (or outlets), with the articles, filters and job state."""
+ARTICLES_LISTED = 20  # articles the story page lists with their voice-share bars (coverage lists every one)
+
+
+def _page_number(params: QueryDict, name: str = "page") -> int:
+    """A positive page number from the query string; anything else is the first page."""
+    value = params.get(name, "")
+    return int(value) if value.isdigit() and 0 < int(value) < 10**6 else 1
+
+
+def _claims_asked(params: QueryDict) -> dict[str, int]:
+    """`claims=KEY:N` (repeatable): show N claim rows of exchange KEY."""
+    asked = {}
+    for value in params.getlist("claims"):
+        key, _, n = value.partition(":")
+        if n.isdigit():
+            asked[key] = min(int(n), 10**4)
+    return asked
+
+
+def story_page(story: Story, params: QueryDict, only: str | None = None) -> dict:
+    """One page of the parallel grid (`page=N`), or with `only` the one exchange of that key: exchanges by
+    voices (or outlets), with the articles, filters and job state."""
     legend = Legend.of_story(story)
-    articles = story_articles(story, legend)
+    articles = story_articles(story, legend, bars=slice(ARTICLES_LISTED))
     outlets = OutletLegend.of_articles(articles)
     form = _filter_form(params, legend, outlets)
     filters = form.filters()
     expanded = frozenset(params.getlist("open"))
-    grid = parallel_grid(story, filters, legend, outlets, articles, expanded)
-    return {"story": story, "articles": articles, "legend": legend, "outlets": outlets, "form": form, "filters": filters,
-            "grid": grid, "query": _without(params, "open", "fold"), "open_fold": params.get("fold", ""),
-            "job": story.jobs.first()}
+    grid = parallel_grid(story, filters, legend, outlets, articles, expanded, _page_number(params),
+                         _claims_asked(params), only=only)
+    return {"story": story, "articles": articles, "listed_articles": articles[:ARTICLES_LISTED],
+            "legend": legend, "outlets": outlets, "form": form, "filters": filters,
+            "grid": grid, "query": _without(params, "open", "fold", "page", "claims"),
+            "open_fold": params.get("fold", ""), "job": story.jobs.first()}
 
 
 def exchange_block(story: Story, key: str, params: QueryDict) -> dict | None:
     """One exchange of the story page with its folds filled (`fold` names the one to show open), or None
-    if the filters leave nothing of it."""
-    context = story_page(story, _with(params, open=key))
+    if the filters leave nothing of it; `block.page` is the story page's page that shows it."""
+    context = story_page(story, _with(params, open=key), only=key)
     block = next((b for b in context["grid"].blocks if b.key == key), None)
     return {**context, "block": block} if block else None
 
@@ -89,13 +111,14 @@ def counterpart_row(pair: AlignedPair, passage: Passage, params: QueryDict) -> d
 
 
 def coverage_page(story: Story, params: QueryDict) -> dict:
-    """Exchanges by outlets, and which outlets carried each claim."""
+    """Exchanges by outlets (one page of articles, `page=N`), and which outlets carried each claim."""
     legend = Legend.of_story(story)
-    articles = story_articles(story, legend)
+    page = _page_number(params)
+    articles = story_articles(story, legend, bars=slice((page - 1) * COVERAGE_ARTICLES, page * COVERAGE_ARTICLES))
     outlets = OutletLegend.of_articles(articles)
     filters = _filter_form(params, legend, outlets).filters()
-    return {"story": story, "legend": legend, "outlets": outlets, "coverage": coverage(story, filters, articles),
-            "query": params.urlencode()}
+    return {"story": story, "legend": legend, "outlets": outlets, "coverage": coverage(story, filters, articles, page),
+            "query": _without(params, "page"), "all_query": params.urlencode()}
 
 
 def coverage_cell_page(story: Story, article: Article, exchange_id: int | None, params: QueryDict) -> dict:

@@ -140,10 +140,13 @@ def voice_shares(passages: Iterable[tuple[int, str | None, str]], voice_slugs: l
     return shares
 
 
-def voice_bars(story: Story, legend: Legend) -> dict[int, list[VoiceShare]]:
-    """Per article id, its share of words in each voice that speaks in it, in column order, each with
-    its segment's offset in the stacked bar (1 query)."""
-    words = Passage.objects.of_story(story).live().values_list("article_id", "voice_id", "text")
+def voice_bars(story: Story, legend: Legend, article_ids: Iterable[int] | None = None) -> dict[int, list[VoiceShare]]:
+    """Per article id (of `article_ids`, or every article), its share of words in each voice that speaks in it,
+    in column order, each with its segment's offset in the stacked bar (1 query)."""
+    words = Passage.objects.of_story(story).live()
+    if article_ids is not None:
+        words = words.filter(article_id__in=list(article_ids))
+    words = words.values_list("article_id", "voice_id", "text")
     shares = voice_shares([(a, legend.of(v).slug or None, t) for a, v, t in words], legend.slugs)
     bars = {}
     for article_id, share in shares.items():
@@ -156,14 +159,18 @@ def voice_bars(story: Story, legend: Legend) -> dict[int, list[VoiceShare]]:
     return bars
 
 
-def story_articles(story: Story, legend: Legend) -> list[Article]:
-    """The story's articles with their outlet, live passage count and voice-share bar (2 queries)."""
+def story_articles(story: Story, legend: Legend, bars: slice = slice(None)) -> list[Article]:
+    """The story's articles with their outlet and live passage count; those in the `bars` slice of them
+    (all by default) with their voice-share bar, the others with none (2 queries)."""
     articles = list(
         Article.objects.filter(story=story).select_related("outlet")
         .annotate(n_passages=Count("passages", filter=Q(passages__retired_at__isnull=True)))
         .order_by("source")
     )
-    bars = voice_bars(story, legend)
+    barred = articles[bars]
+    found = voice_bars(story, legend, [a.pk for a in barred])
     for article in articles:
-        article.voice_bar = bars.get(article.pk, [])
+        article.voice_bar = []
+    for article in barred:
+        article.voice_bar = found.get(article.pk, [])
     return articles

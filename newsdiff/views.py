@@ -40,16 +40,37 @@ def story_detail(request, slug):
 
 
 @require_GET
-@vary_on_headers("HX-Request")
-def story_exchange(request, slug, exchange):
-    """One exchange of the story page with its folded wordings filled in: htmx swaps it in when a fold
-    opens; without JavaScript the story page shows it so (`?open=`)."""
+def story_more(request, slug, page):
+    """The next page of the story page's exchanges: htmx swaps it in for the sentinel at the end of the grid
+    when it scrolls into view; without JavaScript the sentinel's link opens the story page at that page."""
     story = get_object_or_404(Story, slug=slug)
     if not request.htmx:
         query = request.GET.copy()
-        query["open"] = exchange
-        return redirect(f"{reverse('newsdiff:story', args=[slug])}?{query.urlencode()}#x{exchange}")
+        query["page"] = page
+        return redirect(f"{reverse('newsdiff:story', args=[slug])}?{query.urlencode()}")
+    return render(request, "newsdiff/story_detail.html#blocks", pages.story_page(story, _with_page(request.GET, page)))
+
+
+def _with_page(params, page: int):
+    changed = params.copy()
+    changed["page"] = str(page)
+    return changed
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def story_exchange(request, slug, exchange):
+    """One exchange of the story page with its folded wordings filled in: htmx swaps it in when a fold
+    opens or more claims are asked for; without JavaScript the story page shows it so (`?open=`, at the
+    page that has it)."""
+    story = get_object_or_404(Story, slug=slug)
     context = pages.exchange_block(story, exchange, request.GET)
+    if not request.htmx:
+        query = request.GET.copy()
+        query["open"] = exchange
+        if context:
+            query["page"] = context["block"].page
+        return redirect(f"{reverse('newsdiff:story', args=[slug])}?{query.urlencode()}#x{exchange}")
     if context is None:
         raise Http404("no such exchange under these filters")
     return render(request, "newsdiff/story_detail.html#block", context)
