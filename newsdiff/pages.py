@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from .filters import StoryFilterForm
 from .models import AlignedPair, Article, Passage, Story
-from .grid import COVERAGE_ARTICLES, coverage, parallel_grid, passages_in
+from . import grid as grids, parallel
+from .grid import coverage, parallel_grid, passages_in
 from .parallel import claim_wordings, drilldown, read_against
 from .selectors import Legend, OutletLegend, story_articles
 
@@ -91,16 +92,23 @@ def _with(params: QueryDict, **values: str) -> QueryDict:
 
 
 def passage_page(passage: Passage, params: QueryDict, can_tag: bool, permalink: str = "") -> dict:
-    """The drill-down: one passage and every passage aligned to it, word differences marked, the variants
-    in one table, and a citation whose permalink (this drill-down's absolute URL) is `permalink`."""
+    """The drill-down: one passage and the passages aligned to it, a page of COUNTERPARTS_SHOWN at a time
+    (`page=N`), word differences marked, the variants of that page in one table, and a citation whose
+    permalink (this drill-down's absolute URL) is `permalink`."""
     story = passage.article.story
     legend = Legend.of_story(story)
     outlets = _story_outlets(story)
     filters = _filter_form(params, legend, outlets).filters()
-    counterparts = drilldown(passage, filters, legend)
+    page = _page_number(params)
+    counterparts, total = drilldown(passage, filters, legend, page)
+    pages = max(1, -(-total // parallel.COUNTERPARTS_SHOWN))
     return {"story": story, "passage": passage, "legend": legend, "outlets": outlets, "voice": legend.of(passage.voice_id),
-            "counterparts": counterparts, "wordings": claim_wordings(passage, counterparts), "filters": filters,
-            "query": params.urlencode(), "can_tag": can_tag, "permalink": permalink, "retrieved": timezone.localdate()}
+            "counterparts": counterparts, "n_counterparts": total, "first_shown": (page - 1) * parallel.COUNTERPARTS_SHOWN + 1,
+            "last_shown": (page - 1) * parallel.COUNTERPARTS_SHOWN + len(counterparts),
+            "page": page, "previous_page": page - 1 if page > 1 else None, "next_page": page + 1 if page < pages else None,
+            "wordings": claim_wordings(passage, counterparts), "filters": filters,
+            "query": _without(params, "page"), "can_tag": can_tag, "permalink": permalink,
+            "retrieved": timezone.localdate()}
 
 
 def counterpart_row(pair: AlignedPair, passage: Passage, params: QueryDict) -> dict:
@@ -114,7 +122,7 @@ def coverage_page(story: Story, params: QueryDict) -> dict:
     """Exchanges by outlets (one page of articles, `page=N`), and which outlets carried each claim."""
     legend = Legend.of_story(story)
     page = _page_number(params)
-    articles = story_articles(story, legend, bars=slice((page - 1) * COVERAGE_ARTICLES, page * COVERAGE_ARTICLES))
+    articles = story_articles(story, legend, bars=slice((page - 1) * grids.COVERAGE_ARTICLES, page * grids.COVERAGE_ARTICLES))
     outlets = OutletLegend.of_articles(articles)
     filters = _filter_form(params, legend, outlets).filters()
     return {"story": story, "legend": legend, "outlets": outlets, "coverage": coverage(story, filters, articles, page),
