@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 
@@ -39,8 +40,8 @@ FOLD_LIMIT = 20  # wordings a fold lists; the rest are counted and reached throu
 OUTLET_COLUMNS = 20  # articles as columns when the story page is by outlet (pick outlets for others)
 OUTLET_MARKS = 30  # outlet marks a cell shows (the others counted)
 COVERAGE_ARTICLES = 25  # articles (columns) in one page of coverage
-COVERAGE_CLAIMS = 50  # claims coverage lists, the most widely carried
-COVERAGE_BADGES = 30  # outlet badges a listed claim shows for "carried by" and for "not by"
+COVERAGE_CLAIMS = 30  # claims coverage lists, the most widely carried
+COVERAGE_BADGES = 10  # outlet badges a listed claim shows for "carried by" and for "not by"
 
 
 @dataclass
@@ -411,6 +412,7 @@ class CoverageCell:
     article: Article
     count: int
     shade: int  # 0..10, a CSS class step
+    url: str = ""  # where its passages open (set by the page)
 
 
 @dataclass
@@ -507,11 +509,12 @@ def coverage(story: Story, filters: Filters, articles: list[Article], page: int 
         result.rows.append(CoverageRow(exchange, exchange.title if exchange else NOT_GROUPED, cells, totals[key]))
     top = plan.claims[:COVERAGE_CLAIMS]
     examples = Passage.objects.in_bulk([example for example, _, _ in top]) if top else {}
+    by_id = [(a.id, a) for a in articles]
     for example, carried, size in top:
         result.claims.append(CoveredClaim(
             example=examples[example],
-            carried_by=[a for a in articles if a.pk in carried][:COVERAGE_BADGES],
-            missing=[a for a in articles if a.pk not in carried][:COVERAGE_BADGES],
+            carried_by=list(islice((a for pk, a in by_id if pk in carried), COVERAGE_BADGES)),
+            missing=list(islice((a for pk, a in by_id if pk not in carried), COVERAGE_BADGES)),
             size=size, n_carried=len(carried), n_missing=len(articles) - len(carried),
         ))
     return result

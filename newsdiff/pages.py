@@ -7,6 +7,7 @@ object (404 otherwise), call one builder and render.
 from __future__ import annotations
 
 from django.http import Http404, QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
 from .filters import StoryFilterForm
@@ -125,8 +126,13 @@ def coverage_page(story: Story, params: QueryDict) -> dict:
     articles = story_articles(story, legend, bars=slice((page - 1) * grids.COVERAGE_ARTICLES, page * grids.COVERAGE_ARTICLES))
     outlets = OutletLegend.of_articles(articles)
     filters = _filter_form(params, legend, outlets).filters()
-    return {"story": story, "legend": legend, "outlets": outlets, "coverage": coverage(story, filters, articles, page),
-            "query": _without(params, "page"), "all_query": params.urlencode()}
+    query = _without(params, "page")
+    found = coverage(story, filters, articles, page)
+    for row in found.rows:  # one reverse a row, not one a cell: a page has hundreds of cells
+        base = reverse("newsdiff:coverage_cell", args=[story.slug, row.exchange.pk if row.exchange else "none", 0])
+        for cell in row.cells:
+            cell.url = f"{base[:-2]}{cell.article.id}/" + (f"?{query}" if query else "")
+    return {"story": story, "legend": legend, "outlets": outlets, "coverage": found, "query": query}
 
 
 def coverage_cell_page(story: Story, article: Article, exchange_id: int | None, params: QueryDict) -> dict:

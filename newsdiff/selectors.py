@@ -7,11 +7,10 @@ themselves are QuerySet methods (`Passage.objects.of_story(story).matching(filte
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
 
 from .models import Article, Passage, Story
 from .outlets import colour_classes, monograms
@@ -140,13 +139,16 @@ def voice_shares(passages: Iterable[tuple[int, str | None, str]], voice_slugs: l
     return shares
 
 
-def voice_bars(story: Story, legend: Legend, article_ids: Iterable[int] | None = None) -> dict[int, list[VoiceShare]]:
-    """Per article id (of `article_ids`, or every article), its share of words in each voice that speaks in it,
-    in column order, each with its segment's offset in the stacked bar (1 query)."""
+def voice_bars(story: Story, legend: Legend, article_ids: Iterable[int] | None = None
+               ) -> dict[int, tuple[list[VoiceShare], int]]:
+    """Per article id (of `article_ids`, or every article): its share of words in each voice that speaks in
+    it, in column order, each with its segment's offset in the stacked bar; and its live passage count
+    (1 query)."""
     words = Passage.objects.of_story(story).live()
     if article_ids is not None:
         words = words.filter(article_id__in=list(article_ids))
-    words = words.values_list("article_id", "voice_id", "text")
+    words = list(words.values_list("article_id", "voice_id", "text"))
+    counts = Counter(article_id for article_id, _, _ in words)
     shares = voice_shares([(a, legend.of(v).slug or None, t) for a, v, t in words], legend.slugs)
     bars = {}
     for article_id, share in shares.items():
@@ -155,22 +157,19 @@ def voice_bars(story: Story, legend: Legend, article_ids: Iterable[int] | None =
             if share.get(v.slug):
                 bar.append(VoiceShare(v, share[v.slug], offset))
                 offset += share[v.slug]
-        bars[article_id] = bar
+        bars[article_id] = (bar, counts[article_id])
     return bars
 
 
 def story_articles(story: Story, legend: Legend, bars: slice = slice(None)) -> list[Article]:
-    """The story's articles with their outlet and live passage count; those in the `bars` slice of them
-    (all by default) with their voice-share bar, the others with none (2 queries)."""
-    articles = list(
-        Article.objects.filter(story=story).select_related("outlet")
-        .annotate(n_passages=Count("passages", filter=Q(passages__retired_at__isnull=True)))
-        .order_by("source")
-    )
+    """The story's articles with their outlet; those in the `bars` slice of them (all by default) with their
+    voice-share bar and live passage count (`n_passages`), the others with an empty bar and no count
+    (2 queries: the second reads the passages of the slice's articles only)."""
+    articles = list(Article.objects.filter(story=story).select_related("outlet").order_by("source"))
     barred = articles[bars]
     found = voice_bars(story, legend, [a.pk for a in barred])
     for article in articles:
-        article.voice_bar = []
+        article.voice_bar, article.n_passages = [], None
     for article in barred:
-        article.voice_bar = found.get(article.pk, [])
+        article.voice_bar, article.n_passages = found.get(article.pk, ([], 0))
     return articles
