@@ -22,6 +22,7 @@ queries whatever the story's size.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from array import array
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -186,18 +187,24 @@ class _StoryRows:
     a: np.ndarray  # the pairs' passage ids, scores and status, one entry per pair
     b: np.ndarray
     score: np.ndarray
-    status: np.ndarray  # of str
+    status: np.ndarray  # each an index into AlignedPair.Status.values
 
 
 def _story_rows(story: Story) -> _StoryRows:
     passages = {row[0]: PassageRow(*row) for row in Passage.objects.of_story(story).live()
                 .order_by("article_id", "position")
                 .values_list("pk", "article_id", "position", "kind", "voice_id", "exchange_id")}
-    rows = [(a, b, s, st) for a, b, s, st in AlignedPair.objects.filter(story=story)
-            .values_list("a_id", "b_id", "score", "status") if a in passages and b in passages]
-    a, b, score, status = zip(*rows) if rows else ((), (), (), ())
-    return _StoryRows(passages, np.array(a, dtype=np.int64), np.array(b, dtype=np.int64),
-                      np.array(score, dtype=np.float64), np.array(status, dtype=object))
+    a, b, score, status = array("q"), array("q"), array("d"), array("b")
+    statuses = {name: n for n, name in enumerate(AlignedPair.Status.values)}
+    pairs = AlignedPair.objects.filter(story=story).values_list("a_id", "b_id", "score", "status")
+    for x, y, s, st in pairs.iterator(chunk_size=5000):  # in chunks: 300,000 pairs never sit as tuples
+        if x in passages and y in passages:
+            a.append(x)
+            b.append(y)
+            score.append(s)
+            status.append(statuses[st])
+    return _StoryRows(passages, np.frombuffer(a, dtype=np.int64), np.frombuffer(b, dtype=np.int64),
+                      np.frombuffer(score, dtype=np.float64), np.frombuffer(status, dtype=np.int8))
 
 
 @dataclass
@@ -226,7 +233,7 @@ def _reading(story: Story, filters: Filters, state: tuple) -> _Reading:
     passages = rows.passages
     kept = set(Passage.objects.of_story(story).live().matching(filters).values_list("pk", flat=True)) \
         if filters.narrows_passages else set(passages)
-    mask = np.isin(rows.status, filters.statuses)
+    mask = np.isin(rows.status, [AlignedPair.Status.values.index(name) for name in filters.statuses])
     if filters.min_score is not None:
         mask &= rows.score >= filters.min_score
     if filters.narrows_passages:
