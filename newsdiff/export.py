@@ -57,7 +57,9 @@ def _voice_shares(story: Story, voices: _Voices) -> dict[int, dict[str, float]]:
 def _article_records(story: Story, voices: _Voices) -> Iterator[dict]:
     shares = _voice_shares(story, voices)
     empty = {v.slug: 0.0 for v in voices.voices}
-    for a in Article.objects.filter(story=story).select_related("outlet").order_by("source").iterator(chunk_size=CHUNK):
+    articles = (Article.objects.filter(story=story).select_related("outlet").order_by("source")
+                .defer("raw_text", "body", "detections"))
+    for a in articles.iterator(chunk_size=CHUNK):
         yield {"id": a.pk, "source": a.source, "outlet": a.outlet.name, "title": a.title, "url": a.url,
                "published": _iso(a.published), "encoding": a.encoding, "voice_share": shares.get(a.pk, empty)}
 

@@ -40,7 +40,7 @@ CLAIMS_SHOWN = 10  # claim rows an exchange shows before "more claims" (each ask
 FOLD_LIMIT = 20  # wordings a fold lists; the rest are counted and reached through the drill-down
 OUTLET_COLUMNS = 20  # articles as columns when the story page is by outlet (pick outlets for others)
 OUTLET_MARKS = 30  # outlet marks a cell shows (the others counted)
-COVERAGE_ARTICLES = 25  # articles (columns) in one page of coverage
+COVERAGE_ARTICLES = 20  # articles (columns) in one page of coverage
 COVERAGE_CLAIMS = 30  # claims coverage lists, the most widely carried
 COVERAGE_BADGES = 10  # outlet badges a listed claim shows for "carried by" and for "not by"
 

@@ -165,7 +165,8 @@ def story_articles(story: Story, legend: Legend, bars: slice = slice(None)) -> l
     """The story's articles with their outlet; those in the `bars` slice of them (all by default) with their
     voice-share bar and live passage count (`n_passages`), the others with an empty bar and no count
     (2 queries: the second reads the passages of the slice's articles only)."""
-    articles = list(Article.objects.filter(story=story).select_related("outlet").order_by("source"))
+    articles = list(Article.objects.filter(story=story).select_related("outlet").order_by("source")
+                    .defer("raw_text", "body", "detections"))  # a page's HTML and text: not what a list shows
     barred = articles[bars]
     found = voice_bars(story, legend, [a.pk for a in barred])
     for article in articles:
