@@ -18,6 +18,12 @@ all their wordings (one outlet picked shows its passages and their
 counterparts in the others; a search keeps the rows that match), and the
 passages in no claim that they keep. Every read is a fixed number of
 queries whatever the story's size.
+
+Size: reading and grouping the whole story is remembered per process until
+the story changes (`storycache`); what a request builds is bounded by what
+it shows (a page of exchanges, their first claim rows, capped folds; a page
+of coverage's articles and its widest claims), and passage texts are read
+for that only. The constants below are those bounds.
 """
 from __future__ import annotations
 

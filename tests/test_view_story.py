@@ -192,6 +192,7 @@ def test_the_story_page_shows_a_page_of_exchanges_and_fetches_the_next_as_it_scr
     monkeypatch.setattr("newsdiff.grid.EXCHANGES_PER_PAGE", 1)
     html = page(client, story, query="?min_score=0.1").content.decode()
     assert '<h2 class="title">guarantees · expansion</h2>' in html and "meeting · hours</h2>" not in html
+    assert re.search(r"2 exchanges · 3 claims\s*· 9 passages", html)  # the summary counts every page
     sentinel = re.search(r'<tbody class="next-page" hx-get="([^"]+)" hx-trigger="revealed"', html)
     assert sentinel and "/page/2/" in sentinel.group(1) and "min_score=0.1" in sentinel.group(1)
     # The next page, as htmx fetches it: its exchanges' rows only, under the same filters.
