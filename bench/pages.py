@@ -3,6 +3,7 @@
     .venv/bin/python bench/pages.py 1000            # a 1,000-article story: ~41,000 passages, ~300,000 pairs
     .venv/bin/python bench/pages.py 1000 --keep /tmp/pages   # keep (and reuse) the database there
     .venv/bin/python bench/pages.py 50 -n 20        # 20 requests per page
+    scripts/with_postgres.sh .venv/bin/python bench/pages.py 1000 --postgres   # on its DATABASE_URL
 
 Builds a synthetic story straight into a throwaway SQLite database (no ingest, no alignment: rows
 written with bulk_create): N articles over 50 outlets, ~41 passages each, in 15 exchanges, each
@@ -230,10 +231,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(db: Path, workers: int = 2):
-    """Start gunicorn on the database (DEBUG off, static files collected); returns (process, base URL)."""
+def serve(db: Path, workers: int = 2, database_url: str = ""):
+    """Start gunicorn on the database (the SQLite file `db`, or `database_url`; DEBUG off, static files
+    collected in `db`'s folder); returns (process, base URL)."""
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "TASKS_BACKEND"}}
-    env.update(DATABASE_URL=f"sqlite:///{db}", STATIC_ROOT=str(db.parent / "static"), NEWSDIFF_PLAIN_HTTP="1",
+    env.update(DATABASE_URL=database_url or f"sqlite:///{db}", STATIC_ROOT=str(db.parent / "static"),
+               NEWSDIFF_PLAIN_HTTP="1",
                SECRET_KEY=secrets.token_urlsafe(50), DJANGO_SETTINGS_MODULE="newsdiff.settings")
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     port = _free_port()
@@ -268,12 +271,17 @@ def main() -> None:
     parser.add_argument("articles", type=int)
     parser.add_argument("-n", type=int, default=50, help="timed requests per page (default 50)")
     parser.add_argument("--keep", type=Path, help="folder of the database: kept, and reused when it exists")
+    parser.add_argument("--postgres", action="store_true", help="use the database of DATABASE_URL (PostgreSQL)")
     args = parser.parse_args()
+    database_url = os.environ.get("DATABASE_URL", "") if args.postgres else ""
+    if args.postgres and not database_url.startswith("postgres"):
+        raise SystemExit("--postgres needs DATABASE_URL: scripts/with_postgres.sh .venv/bin/python bench/pages.py N --postgres")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="pages-"))
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "db.sqlite3"
     slug = f"big-{args.articles}"
-    os.environ.update(DATABASE_URL=f"sqlite:///{db}", DJANGO_SETTINGS_MODULE="newsdiff.settings", DEBUG="1")
+    os.environ.update(DATABASE_URL=database_url or f"sqlite:///{db}", DJANGO_SETTINGS_MODULE="newsdiff.settings",
+                      DEBUG="1")
     sys.path.insert(0, str(ROOT))
     import django
     django.setup()
@@ -287,7 +295,8 @@ def main() -> None:
         print(f"built {counts} in {time.perf_counter() - started:.0f} s")
     from django.db import connections
     connections.close_all()
-    server, base = serve(db)
+    server, base = serve(db, database_url=database_url)
+    print(f"serving {'PostgreSQL' if database_url else 'SQLite'} with gunicorn (2 workers) at {base}")
     try:
         print(f"{'page':<22}{'first ms':>10}{'p50 ms':>9}{'p95 ms':>9}{'KB':>8}  status")
         for page, r in time_pages(base, slug, args.n).items():
