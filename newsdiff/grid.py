@@ -150,6 +150,11 @@ class ExchangeBlock:
         """How many rows the "more claims" link asks for."""
         return len(self.claims) + CLAIMS_SHOWN
 
+    @property
+    def next_batch(self) -> int:
+        """How many rows the "more claims" link adds."""
+        return min(self.more_claims, CLAIMS_SHOWN)
+
 
 @dataclass
 class Grid:
@@ -229,8 +234,8 @@ class _Reading:
     state: tuple = ()  # the story's state it was read in (`storycache.story_state`)
 
 
-def _read(story: Story, filters: Filters, state: tuple | None = None) -> _Reading:
-    state = state or storycache.story_state(story)
+def _read(story: Story, filters: Filters) -> _Reading:
+    state = storycache.story_state(story)
     return storycache.remembered(state, ("reading", filters), lambda: _reading(story, filters, state))
 
 
