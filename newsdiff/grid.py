@@ -234,8 +234,9 @@ class _Reading:
     state: tuple = ()  # the story's state it was read in (`storycache.story_state`)
 
 
-def _read(story: Story, filters: Filters) -> _Reading:
-    state = storycache.story_state(story)
+def _read(story: Story, filters: Filters, state: tuple | None = None) -> _Reading:
+    """The story read under `filters`, remembered per story state (`state` when the caller has it)."""
+    state = state or storycache.story_state(story)
     return storycache.remembered(state, ("reading", filters), lambda: _reading(story, filters, state))
 
 
@@ -356,16 +357,18 @@ def _plan(reading: _Reading, by: str, column_keys: tuple[int, ...], outlet_of_ar
 
 def parallel_grid(story: Story, filters: Filters, legend: Legend, outlets: OutletLegend,
                   articles: list[Article], expanded: frozenset[str] = frozenset(), page: int = 1,
-                  claims_shown: dict[str, int] | None = None, only: str | None = None) -> Grid:
+                  claims_shown: dict[str, int] | None = None, only: str | None = None,
+                  state: tuple | None = None) -> Grid:
     """One page of exchanges (EXCHANGES_PER_PAGE) as rows of claims by columns of voices (or outlets).
 
     Each exchange shows its first CLAIMS_SHOWN claim rows (`claims_shown` asks for more in some, by key).
     The folded wordings (a claim's other wordings, the passages in no claim) are in the page only for
     the exchanges whose key is in `expanded` (or all, with "all"), at most FOLD_LIMIT a fold; elsewhere
     they load when opened. A page past the last is the last; `only` builds the one exchange of that key
-    instead of a page. The passages' texts are read for what the page shows only (1 query).
+    instead of a page. The passages' texts are read for what the page shows only (1 query). `state` is
+    the story's `storycache.story_state` when the caller has it.
     """
-    reading = _read(story, filters)
+    reading = _read(story, filters, state)
     columns, hidden_columns = _columns(filters, legend, outlets, articles)
     outlet_of_article = {a.pk: a.outlet_id for a in articles}
     column_keys = tuple(c.key for c in columns)
@@ -499,15 +502,17 @@ def _coverage_plan(reading: _Reading) -> _CoveragePlan:
     return _CoveragePlan(counts, listed)
 
 
-def coverage(story: Story, filters: Filters, articles: list[Article], page: int = 1) -> Coverage:
+def coverage(story: Story, filters: Filters, articles: list[Article], page: int = 1,
+             state: tuple | None = None) -> Coverage:
     """Exchanges by outlets and which outlets carried each claim, counted as the story page shows them:
     the passages the filters keep, each in the exchange the story page shows it in.
 
     The columns are one page of COVERAGE_ARTICLES articles (`page`; past the last is the last); the
     claims, the COVERAGE_CLAIMS most widely carried, each naming at most COVERAGE_BADGES articles that
     carried it and as many that did not (the others counted). The shades compare cells across all pages.
+    `state` is the story's `storycache.story_state` when the caller has it.
     """
-    reading = _read(story, filters)
+    reading = _read(story, filters, state)
     plan = storycache.remembered(reading.state, ("coverage", filters), lambda: _coverage_plan(reading))
     n_pages = max(1, -(-len(articles) // COVERAGE_ARTICLES))
     page = min(max(1, page), n_pages)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .filters import StoryFilterForm
 from .models import AlignedPair, Article, Outlet, Passage, Story
-from . import grid as grids, parallel
+from . import grid as grids, parallel, storycache
 from .grid import coverage, parallel_grid, passages_in
 from .parallel import claim_wordings, drilldown, read_against
 from .selectors import Legend, OutletLegend, story_articles
@@ -50,13 +50,14 @@ def story_page(story: Story, params: QueryDict, only: str | None = None) -> dict
     """One page of the parallel grid (`page=N`), or with `only` the one exchange of that key: exchanges by
     voices (or outlets), with the articles, filters and job state."""
     legend = Legend.of_story(story)
-    articles = story_articles(story, legend, bars=slice(ARTICLES_LISTED))
+    state = storycache.story_state(story)
+    articles = story_articles(story, legend, bars=slice(ARTICLES_LISTED), state=state)
     outlets = OutletLegend.of_articles(articles)
     form = _filter_form(params, legend, outlets)
     filters = form.filters()
     expanded = frozenset(params.getlist("open"))
     grid = parallel_grid(story, filters, legend, outlets, articles, expanded, _page_number(params),
-                         _claims_asked(params), only=only)
+                         _claims_asked(params), only=only, state=state)
     return {"story": story, "articles": articles, "listed_articles": articles[:ARTICLES_LISTED],
             "legend": legend, "outlets": outlets, "form": form, "filters": filters,
             "grid": grid, "query": _without(params, "open", "fold", "page", "claims"),
@@ -123,11 +124,13 @@ def coverage_page(story: Story, params: QueryDict) -> dict:
     """Exchanges by outlets (one page of articles, `page=N`), and which outlets carried each claim."""
     legend = Legend.of_story(story)
     page = _page_number(params)
-    articles = story_articles(story, legend, bars=slice((page - 1) * grids.COVERAGE_ARTICLES, page * grids.COVERAGE_ARTICLES))
+    state = storycache.story_state(story)
+    articles = story_articles(story, legend, state=state,
+                              bars=slice((page - 1) * grids.COVERAGE_ARTICLES, page * grids.COVERAGE_ARTICLES))
     outlets = OutletLegend.of_articles(articles)
     filters = _filter_form(params, legend, outlets).filters()
     query = _without(params, "page")
-    found = coverage(story, filters, articles, page)
+    found = coverage(story, filters, articles, page, state)
     for row in found.rows:  # one reverse a row, not one a cell: a page has hundreds of cells
         base = reverse("newsdiff:coverage_cell", args=[story.slug, row.exchange.pk if row.exchange else "none", 0])
         for cell in row.cells:

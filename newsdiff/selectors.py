@@ -7,11 +7,13 @@ themselves are QuerySet methods (`Passage.objects.of_story(story).matching(filte
 """
 from __future__ import annotations
 
+import copy
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
+from . import storycache
 from .models import Article, Passage, Story
 from .outlets import colour_classes, monograms
 
@@ -161,16 +163,23 @@ def voice_bars(story: Story, legend: Legend, article_ids: Iterable[int] | None =
     return bars
 
 
-def story_articles(story: Story, legend: Legend, bars: slice = slice(None)) -> list[Article]:
+LISTED_FIELDS = ("story_id", "outlet__name", "source", "title", "url", "published")
+
+
+def story_articles(story: Story, legend: Legend, bars: slice = slice(None), state: tuple | None = None) -> list[Article]:
     """The story's articles with their outlet; those in the `bars` slice of them (all by default) with their
-    voice-share bar and live passage count (`n_passages`), the others with an empty bar and no count
-    (2 queries: the second reads the passages of the slice's articles only)."""
-    articles = list(Article.objects.filter(story=story).select_related("outlet").order_by("source")
-                    .defer("raw_text", "body", "detections"))  # a page's HTML and text: not what a list shows
-    barred = articles[bars]
-    found = voice_bars(story, legend, [a.pk for a in barred])
-    for article in articles:
-        article.voice_bar, article.n_passages = [], None
-    for article in barred:
+    voice-share bar and live passage count (`voice_bar`, `n_passages`; the others have neither)
+    (2 queries; the second reads the passages of the slice's articles only). With the story's `state`
+    (`storycache.story_state`), the list is read once per state (then 1 query)."""
+    def read() -> list[Article]:
+        return list(Article.objects.filter(story=story).select_related("outlet").order_by("source")
+                    .only(*LISTED_FIELDS))  # not its HTML and text: a list of 1,000 articles reads 1,000 rows
+    articles = list(storycache.remembered(state, "articles", read)) if state else read()
+    barred = range(len(articles))[bars]
+    found = voice_bars(story, legend, [articles[n].pk for n in barred])
+    for n in barred:
+        # A remembered article is shared by every request: the bar goes on this request's copy of it.
+        article = copy.copy(articles[n]) if state else articles[n]
         article.voice_bar, article.n_passages = found.get(article.pk, ([], 0))
+        articles[n] = article
     return articles
