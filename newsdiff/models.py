@@ -378,7 +378,9 @@ class AlignedPair(models.Model):
         REJECTED = "rejected"
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="pairs")
-    a = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="pairs_as_a")
+    # No index of its own: the unique (a, b) constraint's index serves lookups by a, and one index less is a
+    # fifth less work for each of the million rows a 1,000-article story's alignment writes.
+    a = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="pairs_as_a", db_index=False)
     b = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="pairs_as_b")
     score = models.FloatField()
     method = models.CharField(max_length=50)
