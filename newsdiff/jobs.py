@@ -332,6 +332,21 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
     job.progress_done = job.progress_total = n_articles
 
 
+def score_story(story: Story, **changes) -> tuple[PairTable, int]:
+    """The story's sentence pairs as a full run scores them, with `changes` to its options
+    (`lexical_candidates=10**9` names every pair that shares a term: exhaustive scoring), and the number of
+    candidates scored. Writes nothing: what `bench/scale.py` measures blocking's recall with."""
+    options = replace(story_options(story), **changes)
+    passages = [p for p in _passage_rows(story) if p.kind == "sentence"]
+    _read_texts(passages)
+    items = [Item(p.pk, p.article_id, p.text, p.voice_slug or "", p.kind, p.position, bool(p.voice_default),
+                  p.voice_rule in COMMENTARY_RULES) for p in passages]
+    space, _ = _semantic_space(passages, options)
+    prepared = prepare(items, options)
+    base = base_scores(prepared, options, semantic=space)
+    return pair_table(items, options, prepared, base=base), base.candidates
+
+
 @dataclass
 class _PassageRow:
     """What a run reads of a live passage: 41,000 of these load in a tenth of the time of model instances."""
