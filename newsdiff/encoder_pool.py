@@ -49,6 +49,13 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def processes_for(n_texts: int, workers: int) -> int:
+    """How many processes `encode_chunks` encodes `n_texts` texts on, given `workers`: 1 means this one."""
+    if workers <= 1 or n_texts < POOL_MIN_TEXTS:
+        return 1
+    return min(workers, -(-n_texts // CHUNK_TEXTS))  # no more workers than chunks
+
+
 def _rounded(encoded: list[encoder.TokenVectors]) -> list[encoder.TokenVectors]:
     return [encoder.TokenVectors(tv.ids, tv.vectors.astype(np.float16).astype(np.float32)) for tv in encoded]
 
@@ -68,11 +75,11 @@ def encode_chunks(texts: list[str], workers: int, chunk_size: int = CHUNK_TEXTS
     """Encode `texts` in order, chunk by chunk, on `workers` processes (see the module docstring)."""
     texts = list(texts)
     chunks = [texts[i:i + chunk_size] for i in range(0, len(texts), chunk_size)]
-    if workers <= 1 or len(texts) < POOL_MIN_TEXTS:
+    workers = min(processes_for(len(texts), workers), len(chunks))
+    if workers <= 1:
         for chunk in chunks:
             yield chunk, _rounded(encoder.encode(chunk))
         return
-    workers = min(workers, len(chunks))
     # spawn, not fork: a forked child would inherit the caller's database connections and threads.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_load_model)
     pending: deque = deque()

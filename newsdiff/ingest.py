@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from .align.encoder import EncoderUnavailable
 from .attribution import attribute_article, attribute_story, officials_in, roster_for, stored_officials
-from .encoder_pool import default_workers
+from .encoder_pool import default_workers, processes_for
 from .encodings import encode_missing
 from .models import AlignedPair, Article, Outlet, Passage, Speaker, Story, Voice
 from .queueing import jobs_are_queued
@@ -108,7 +108,7 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     encoded: int = 0  # passage texts encoded here (texts already stored are not encoded again)
     encode_seconds: float = 0.0  # what encoding them took, part of the ingest's time
-    encode_workers: int = 0  # processes the encoding was asked to use (1: this one)
+    encode_workers: int = 0  # processes the texts were encoded on (1: this one; a few texts never start a pool)
     encode_queued: int = 0  # articles handed to the task queue to be encoded there (`tasks.encode_article`)
 
     def count(self, outcome: str) -> int:
@@ -494,12 +494,12 @@ def _encode_new_passages(report: IngestReport) -> None:
             report.warnings.append(f"passages of {len(changed) - report.encode_queued} articles not queued for "
                                    f"encoding ({e}); the alignment encodes them")
         return
-    report.encode_workers = encode_workers()
+    workers = encode_workers()
     start = time.perf_counter()
     try:
         report.encoded = encode_missing(
-            Passage.objects.live().filter(article_id__in=changed).values_list("text", flat=True),
-            workers=report.encode_workers)
+            Passage.objects.live().filter(article_id__in=changed).values_list("text", flat=True), workers=workers)
+        report.encode_workers = processes_for(report.encoded, workers)
     except EncoderUnavailable as e:
         report.warnings.append(f"passages not encoded: {e}")
     finally:

@@ -1,0 +1,499 @@
+"""What a story of N articles costs: ingest, encoding, alignment, one more article, and the pages.
+
+    .venv/bin/python bench/scale.py 100                   # SQLite in a temporary folder
+    .venv/bin/python bench/scale.py 1000 --skip-align     # ingest (and +1 article) only
+    scripts/with_postgres.sh .venv/bin/python bench/scale.py 100 --postgres
+    .venv/bin/python bench/scale.py 40 --workers 1 --skip-align   # encoding on one process
+
+Builds an N-article story folder from the seed story's five articles (copy k is seed article
+k mod 5; every copy after the first five drops about one long word in ten and swaps some
+words for others, from a seeded random generator, so copies are near-duplicates, never
+duplicates), each with its own file name, title ("... (copy k)") and outlet ("Outlet 1" to
+"Outlet 50", cycling, so coverage has many columns). Into a fresh database (SQLite in the
+temporary folder, or with --postgres the one DATABASE_URL names, which must be empty) it then runs,
+each step in a process of its own so that its peak memory is its own:
+
+- ingest: `ingest_story` of the folder, encoding included (on NEWSDIFF_ENCODE_WORKERS processes,
+  --workers), with encoding timed apart, and the cost per article;
+- align: a full alignment job, its phase timings, candidate pairs (when the job records them)
+  and pairs kept; the recall of blocked candidates against exhaustive scoring (N <= 100);
+- +1 article: `ingest.add_article` of one more perturbed copy, then its alignment;
+- pages: `make serve` (gunicorn, the production server) on that database; the story page,
+  coverage and the drill-down of the passage with the most pairs, `--requests` times each
+  (p50 and p95 of the whole response), and `export.json`: first byte, size, total time and the
+  server's peak memory (all gunicorn processes) during the download.
+
+The encoder's weights are loaded before each step's clock starts (a web or worker process keeps
+them loaded). Peak RSS is the largest sum over a step's process tree (the ingest's encoder
+processes included), sampled every 50 ms, and never below the kernel's own peak for the largest
+single process. Nothing touches the network but the local server this starts. Prints one table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures" / "stories" / "biden-putin-2021-12-07"
+OUTLETS = 50
+RECALL_MAX_ARTICLES = 100  # exhaustive scoring, recall's reference, is quadratic: past this it does not finish
+SWAPS = {"said": "stated", "talks": "discussions", "warned": "cautioned", "Tuesday": "Tues.", "would": "will",
+         "meeting": "summit", "leaders": "presidents", "concerns": "worries", "military": "armed", "video": "virtual"}
+
+
+# --- the story folder -------------------------------------------------------------------------------
+
+def perturb(text: str, rng: random.Random) -> str:
+    """Drop about one word in ten (of more than three letters) and swap half the swappable ones."""
+    out = []
+    for word in text.split(" "):
+        if rng.random() < 0.1 and len(word) > 3:
+            continue
+        out.append(SWAPS.get(word, word) if rng.random() < 0.5 else word)
+    return " ".join(out)
+
+
+def copy_text(k: int, seeds: list[str], rng: random.Random) -> str:
+    """Copy k: seed article k mod 5, its first line (the title) marked with k, the rest perturbed after k = 4."""
+    title, _, body = seeds[k % len(seeds)].partition("\n")
+    return f"{title.strip()} (copy {k})\n{body if k < len(seeds) else perturb(body, rng)}"
+
+
+def build_story(n: int, folder: Path, seed: int = 7) -> tuple[str, Path]:
+    """Write an n-article story folder and one more article beside it; return (slug, that article's path)."""
+    rng = random.Random(seed)
+    head = (SEED / "story.toml").read_text(encoding="utf-8").split("[[articles]]")[0]
+    slug = f"scale-{n}"
+    head = head.replace('slug = "biden-putin-2021-12-07"', f'slug = "{slug}"')
+    head = head.replace('title = "Biden–Putin video call, 7 December 2021"', f'title = "Scale bench, {n} articles"')
+    seeds = [(SEED / f).read_text(encoding="utf-8") for f in sorted(p.name for p in SEED.glob("*.txt"))]
+    folder.mkdir(parents=True)
+    entries = []
+    for k in range(n):
+        name = f"{k:05d}.txt"
+        (folder / name).write_text(copy_text(k, seeds, rng), encoding="utf-8")
+        entries.append(f'[[articles]]\nfile = "{name}"\noutlet = "Outlet {k % OUTLETS + 1}"\n')
+    (folder / "story.toml").write_text(head + "\n".join(entries), encoding="utf-8")
+    extra = folder.parent / "one-more.txt"
+    extra.write_text(copy_text(n + 1 if n >= len(seeds) else len(seeds), seeds, rng), encoding="utf-8")
+    return slug, extra
+
+
+# --- steps, each run in a child process: `scale.py --step NAME ...` prints one JSON line ---------
+
+def _django():
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _warm_encoder() -> float:
+    from newsdiff.align import encoder
+
+    start = time.perf_counter()
+    encoder.default_model()
+    return time.perf_counter() - start
+
+
+def step_ingest(folder: str) -> dict:
+    _django()
+    from newsdiff.ingest import ingest_story
+    from newsdiff.models import Passage
+
+    load = _warm_encoder()
+    start = time.perf_counter()
+    report = ingest_story(folder)
+    seconds = time.perf_counter() - start
+    return {"ingest_s": seconds, "encode_s": report.encode_seconds, "encoded": report.encoded,
+            "workers": report.encode_workers, "summary": report.summary(), "model_load_s": load,
+            "articles": len(report.results), "passages": Passage.objects.of_story(report.story).count(),
+            "warnings": report.warnings[:3]}
+
+
+def step_align(slug: str) -> dict:
+    _django()
+    from newsdiff.jobs import run_alignment, start_alignment
+    from newsdiff.models import Story
+
+    story = Story.objects.get(slug=slug)
+    _warm_encoder()
+    start = time.perf_counter()
+    job = run_alignment(start_alignment(story, enqueue=False).pk)
+    seconds = time.perf_counter() - start
+    return {"align_s": seconds, "status": job.status, "error": job.error.splitlines()[0] if job.error else "",
+            "timings": {k: v for k, v in job.timings.items() if isinstance(v, (int, float))},
+            "candidates": _candidates(job), "pairs": story.pairs.count(), "exchanges": story.exchanges.count(),
+            "hub": _hub_passage(story)}
+
+
+def _candidates(job) -> int | None:
+    """Candidate pairs the job scored, where the job records them (in its timings or a field of its own)."""
+    for value in (job.timings.get("candidates"), job.timings.get("candidate_pairs"),
+                  getattr(job, "candidates", None), getattr(job, "candidate_pairs", None)):
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def _hub_passage(story) -> int | None:
+    """The passage in the most pairs: the heaviest drill-down of the story."""
+    from collections import Counter
+
+    counts = Counter()
+    for a, b in story.pairs.values_list("a_id", "b_id").iterator(chunk_size=5000):
+        counts[a] += 1
+        counts[b] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def step_recall(slug: str) -> dict:
+    _django()
+    from newsdiff.models import Story
+
+    return {"recall": _blocking_recall(Story.objects.get(slug=slug))}
+
+
+def _blocking_recall(story) -> float | None:
+    """Share of the pairs exhaustive scoring keeps that the blocked candidates also keep, or None.
+
+    Hook for the aligner's own measure: when `newsdiff.align` offers one (scoring a story's passages
+    both ways), call it here. Until then there is nothing to compare and the table says n/a.
+    """
+    return None
+
+
+def step_add(slug: str, path: str) -> dict:
+    _django()
+    from newsdiff.ingest import add_article
+    from newsdiff.models import Story
+
+    story = Story.objects.get(slug=slug)
+    _warm_encoder()
+    start = time.perf_counter()
+    report = add_article(story, "one-more.txt", Path(path).read_bytes(), outlet=f"Outlet {OUTLETS + 1}")
+    ingest_s = time.perf_counter() - start
+    [result] = report.results
+    start = time.perf_counter()
+    mode, status = _align_one_more(story, result.article_id) if result.article_id else ("none", "no article")
+    return {"add_ingest_s": ingest_s, "add_align_s": time.perf_counter() - start, "outcome": result.outcome,
+            "message": result.message, "encoded": report.encoded, "encode_s": report.encode_seconds, "align_mode": mode, "align_status": status}
+
+
+def _align_one_more(story, article_id: int) -> tuple[str, str]:
+    """Align the story after one article was added; return (how: "incremental" or "full", job status).
+
+    Hook for the incremental alignment of one article: until the job API offers it, this runs the
+    full alignment `align --full` stays (and the table says so).
+    """
+    from newsdiff.jobs import run_alignment, start_alignment
+
+    job = run_alignment(start_alignment(story, enqueue=False).pk)
+    return "full", job.status
+
+
+STEPS = {"ingest": step_ingest, "align": step_align, "recall": step_recall, "add": step_add}
+
+
+# --- measuring child processes ----------------------------------------------------------------------
+
+def _tree_rss(root_pid: int) -> int:
+    """Resident bytes of a process and all its descendants, from /proc (0 when it is gone)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)  # fields[1] is the parent's pid
+        rss[pid] = int(fields[21]) * page  # fields[21] is rss in pages
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, ()))
+    return total
+
+
+class PeakRSS:
+    """Samples a process tree's summed RSS in a thread until stopped; `peak` in bytes."""
+
+    def __init__(self, pid: int, every: float = 0.05):
+        self.pid, self.every, self.peak = pid, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _tree_rss(self.pid))
+            self._stop.wait(self.every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_step(name: str, args: list[str], env: dict) -> dict:
+    """Run `scale.py --step name args` in a child process; its JSON, plus its wall time and peak RSS."""
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, __file__, "--step", name, *args], env=env, cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)
+    sampler = PeakRSS(child.pid)
+    reader = threading.Thread(target=lambda: setattr(child, "output", child.stdout.read()), daemon=True)
+    reader.start()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    sampled = sampler.stop()
+    reader.join()
+    if child.returncode != 0:
+        raise SystemExit(f"step {name} failed (exit {child.returncode})")
+    out = json.loads(child.output.strip().splitlines()[-1])
+    out["process_s"] = time.perf_counter() - start
+    out["peak_rss"] = max(sampled, usage.ru_maxrss * 1024)  # ru_maxrss is in KiB on Linux
+    return out
+
+
+# --- the pages, through gunicorn --------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def time_pages(base_url: str, slug: str, n: int = 50, hub: int | None = None) -> dict:
+    """p50 and p95 seconds of the whole response of the story page, coverage and a drill-down."""
+    paths = {"story page": f"/stories/{slug}/", "coverage": f"/stories/{slug}/coverage/"}
+    if hub is not None:
+        paths["drill-down"] = f"/stories/{slug}/passages/{hub}/"
+    out = {}
+    for label, path in paths.items():
+        times, size = [], 0
+        for _ in range(n):
+            start = time.perf_counter()
+            status, body = _get(base_url + path)
+            times.append(time.perf_counter() - start)
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}")
+            size = len(body)
+        cuts = statistics.quantiles(times, n=20, method="inclusive") if n > 1 else times * 19
+        out[label] = {"p50": statistics.median(times), "p95": cuts[18], "bytes": size}
+    return out
+
+
+def export_first_byte(base_url: str, slug: str, server_pid: int | None = None) -> dict:
+    """export.json: seconds to its first byte and to its end, its size, and the server's peak RSS meanwhile."""
+    sampler = PeakRSS(server_pid) if server_pid else None
+    before = _tree_rss(server_pid) if server_pid else 0
+    start = time.perf_counter()
+    with urllib.request.urlopen(f"{base_url}/stories/{slug}/export.json", timeout=600) as response:
+        first = response.read(1)
+        first_byte = time.perf_counter() - start
+        size = len(first)
+        while chunk := response.read(1 << 16):
+            size += len(chunk)
+    out = {"first_byte_s": first_byte, "total_s": time.perf_counter() - start, "bytes": size,
+           "server_rss_before": before}
+    if sampler:
+        out["server_peak_rss"] = sampler.stop()
+    return out
+
+
+def serve_and_time(env: dict, tmp: Path, slug: str, hub: int | None, requests: int) -> dict:
+    """Run `make serve` (gunicorn, 2 workers) on the bench's database, time the pages, stop it."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    venv = Path(sys.executable).parent.parent
+    log = (tmp / "serve.log").open("w")
+    # STAMP= skips the Makefile's install step (this interpreter already has everything).
+    server = subprocess.Popen(["make", "--no-print-directory", "serve", "STAMP=", f"PY={sys.executable}",
+                               f"VENV={venv}", f"HOST=127.0.0.1:{port}", "WORKERS=2"],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if _get(f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("make serve did not come up:\n" + (tmp / "serve.log").read_text()[-2000:])
+            time.sleep(0.3)
+        pages = _page_timer()
+        out = {"pages": pages["time_pages"](base, slug, requests, hub) if pages["own"]
+               else pages["time_pages"](base, slug, requests)}
+        out["export"] = (export_first_byte(base, slug, server.pid) if pages["own"]
+                         else pages["export_first_byte"](base, slug))
+        return out
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
+
+
+def _page_timer() -> dict:
+    """bench/pages.py's timings when it exists (the pages' own bench), else this file's."""
+    import importlib.util
+
+    path = ROOT / "bench" / "pages.py"
+    if not path.exists():
+        return {"own": True, "time_pages": time_pages, "export_first_byte": export_first_byte}
+    spec = importlib.util.spec_from_file_location("bench_pages", path)
+    pages = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pages)
+    return {"own": False, "time_pages": pages.time_pages, "export_first_byte": pages.export_first_byte}
+
+
+# --- the table ---------------------------------------------------------------------------------------
+
+def mib(n: int | None) -> str:
+    return "n/a" if n is None else f"{n / 2**20:,.0f} MiB"
+
+
+def secs(x: float | None) -> str:
+    return "n/a" if x is None else (f"{x:.3f} s" if x < 10 else f"{x:.1f} s")
+
+
+def table(rows: list[tuple[str, str]]) -> str:
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int, help="articles in the story")
+    parser.add_argument("--postgres", action="store_true", help="use the (empty) database DATABASE_URL names")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (database, story, server log)")
+    parser.add_argument("--workers", type=int, help="encoding processes at ingest (NEWSDIFF_ENCODE_WORKERS; "
+                                                    "default one per CPU)")
+    parser.add_argument("--skip-align", action="store_true", help="ingest and add one article; no alignment, "
+                                                                  "no pages")
+    parser.add_argument("--skip-pages", action="store_true", help="do not serve and time the pages")
+    parser.add_argument("--requests", type=int, default=50, help="requests per page (default 50)")
+    parser.add_argument("--seed", type=int, default=7, help="the perturbations' random seed")
+    args = parser.parse_args()
+    if args.n < 1:
+        parser.error("N must be at least 1")
+    if args.keep:
+        if args.keep.exists() and any(args.keep.iterdir()):
+            parser.error(f"--keep {args.keep}: not an empty folder")
+        args.keep.mkdir(parents=True, exist_ok=True)
+    tmp = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="newsdiff-scale-"))
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TASKS_BACKEND", "NEWSDIFF_ENCODE_WORKERS"}}
+    if args.postgres:
+        if not env.get("DATABASE_URL", "").startswith("postgres"):
+            parser.error("--postgres needs DATABASE_URL=postgres://... (scripts/with_postgres.sh sets one)")
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp}/db.sqlite3"
+    env.update(SECRET_KEY=secrets.token_urlsafe(50), DJANGO_SETTINGS_MODULE="newsdiff.settings",
+               NEWSDIFF_PLAIN_HTTP="1", STATIC_ROOT=str(tmp / "static"), PYTHONPATH=str(ROOT))
+    if args.workers:
+        env["NEWSDIFF_ENCODE_WORKERS"] = str(args.workers)
+    try:
+        rows = run(args, tmp, env)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(table(rows))
+
+
+def run(args, tmp: Path, env: dict) -> list[tuple[str, str]]:
+    n = args.n
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    start = time.perf_counter()
+    slug, extra = build_story(n, tmp / "story", args.seed)
+    rows = [("story", f"{n} articles, {database}, built in {time.perf_counter() - start:.1f} s")]
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    print(f"ingesting {n} articles ...", file=sys.stderr)
+    ingest = run_step("ingest", [str(tmp / "story")], env)
+    rows += [
+        ("ingest", f"{secs(ingest['ingest_s'])} ({ingest['summary']}; {ingest['passages']:,} passages)"),
+        ("  per article", f"{1000 * ingest['ingest_s'] / n:.0f} ms (encoding {1000 * ingest['encode_s'] / n:.0f} ms)"),
+        ("encode", f"{secs(ingest['encode_s'])} ({ingest['encoded']:,} texts on {ingest['workers']} processes; "
+                   f"{1000 * ingest['encode_s'] / max(ingest['encoded'], 1):.1f} ms a text)"),
+        ("ingest peak RSS", f"{mib(ingest['peak_rss'])} (all processes)"),
+    ]
+    rows += [("  warning", w[:120]) for w in ingest["warnings"]]
+    align = None
+    if not args.skip_align:
+        print("aligning ...", file=sys.stderr)
+        align = run_step("align", [slug], env)
+        phases = ", ".join(f"{k} {v:.1f}" for k, v in align["timings"].items())
+        candidates = align["candidates"]
+        rows += [
+            ("align", f"{secs(align['align_s'])} ({align['status']}{': ' + align['error'] if align['error'] else ''})"),
+            ("  phases (s)", phases),
+            ("align peak RSS", mib(align["peak_rss"])),
+            ("candidate pairs", "n/a" if candidates is None else f"{candidates:,}"),
+            ("pairs kept", f"{align['pairs']:,} ({align['exchanges']:,} exchanges)"),
+        ]
+        recall = run_step("recall", [slug], env)["recall"] if n <= RECALL_MAX_ARTICLES else None
+        rows.append(("blocking recall", "n/a" if recall is None else f"{100 * recall:.2f} %"))
+    print("adding one more article ...", file=sys.stderr)
+    add = run_step("add", [slug, str(extra)], env)
+    rows.append(("+1 article ingest", f"{secs(add['add_ingest_s'])} ({add['outcome']}: {add['message']}; "
+                                      f"encoding {secs(add['encode_s'])})"))
+    if not args.skip_align:
+        rows += [("+1 article align", f"{secs(add['add_align_s'])} ({add['align_mode']}, {add['align_status']})"),
+                 ("+1 article total", secs(add["add_ingest_s"] + add["add_align_s"]))]
+    if not (args.skip_align or args.skip_pages):
+        print("serving and timing the pages ...", file=sys.stderr)
+        served = serve_and_time(env, tmp, slug, align["hub"], args.requests)
+        for label, t in served["pages"].items():
+            if not {"p50", "p95", "bytes"} <= set(t):  # bench/pages.py's own figures, as it gives them
+                rows.append((label, json.dumps(t)))
+                continue
+            rows.append((f"{label} ({args.requests}x)", f"p50 {1000 * t['p50']:.0f} ms, p95 {1000 * t['p95']:.0f} ms"
+                                                        f" ({t['bytes'] / 1024:,.0f} KiB)"))
+        export = served["export"]
+        if not {"first_byte_s", "total_s", "bytes"} <= set(export):
+            rows.append(("export.json", json.dumps(export)))
+            return rows
+        rows.append(("export.json", f"first byte {secs(export['first_byte_s'])}, all {secs(export['total_s'])}, "
+                                    f"{export['bytes'] / 2**20:,.1f} MiB"))
+        if "server_peak_rss" in export:
+            rows.append(("  server RSS", f"{mib(export['server_rss_before'])} before, "
+                                         f"{mib(export['server_peak_rss'])} peak (gunicorn, all processes)"))
+    return rows
+
+
+if __name__ == "__main__":  # the encoder's pool re-imports this module in its workers: nothing runs on import
+    if len(sys.argv) > 2 and sys.argv[1] == "--step":
+        print(json.dumps(STEPS[sys.argv[2]](*sys.argv[3:])))
+    else:
+        main()
