@@ -272,6 +272,7 @@ def run_step(name: str, args: list[str], env: dict) -> dict:
         raise SystemExit(f"step {name} failed (exit {child.returncode})")
     out = json.loads(child.output.strip().splitlines()[-1])
     out["process_s"] = time.perf_counter() - start
+    out["cpu_s"] = usage.ru_utime + usage.ru_stime  # its own and its reaped children's (the encoder pool)
     out["peak_rss"] = max(sampled, usage.ru_maxrss * 1024)  # ru_maxrss is in KiB on Linux
     return out
 
@@ -447,6 +448,8 @@ def run(args, tmp: Path, env: dict) -> list[tuple[str, str]]:
         ("encode", f"{secs(ingest['encode_s'])} ({ingest['encoded']:,} texts on {ingest['workers']} processes; "
                    f"{1000 * ingest['encode_s'] / max(ingest['encoded'], 1):.1f} ms a text)"),
         ("ingest peak RSS", f"{mib(ingest['peak_rss'])} (all processes)"),
+        ("ingest CPU", f"{secs(ingest['cpu_s'])} (the whole step, all processes: steadier than wall time "
+                       f"on a shared machine)"),
     ]
     rows += [("  warning", w[:120]) for w in ingest["warnings"]]
     align = None
@@ -459,6 +462,7 @@ def run(args, tmp: Path, env: dict) -> list[tuple[str, str]]:
             ("align", f"{secs(align['align_s'])} ({align['status']}{': ' + align['error'] if align['error'] else ''})"),
             ("  phases (s)", phases),
             ("align peak RSS", mib(align["peak_rss"])),
+            ("align CPU", f"{secs(align['cpu_s'])} (the whole step)"),
             ("candidate pairs", "n/a" if candidates is None else f"{candidates:,}"),
             ("pairs kept", f"{align['pairs']:,} ({align['exchanges']:,} exchanges)"),
         ]

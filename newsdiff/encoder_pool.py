@@ -67,7 +67,10 @@ def _load_model() -> None:
 
 def _encode_in_worker(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     """(ids, float16 vectors) per text: float16 halves what goes back through the pipe, and is what is stored."""
-    return [(tv.ids, tv.vectors.astype(np.float16)) for tv in encoder.encode(texts)]
+    encoded = [(tv.ids, tv.vectors.astype(np.float16)) for tv in encoder.encode(texts)]
+    # A worker meets each text once: the encoder's cache of recent texts (~100 MB when full) only costs memory.
+    encoder.default_model().recent.clear()
+    return encoded
 
 
 def encode_chunks(texts: list[str], workers: int, chunk_size: int = CHUNK_TEXTS
