@@ -8,7 +8,7 @@
 Builds an N-article story folder from the seed story's five articles (copy k is seed article
 k mod 5; every copy after the first five drops about one long word in ten and swaps some
 words for others, from a seeded random generator, so copies are near-duplicates, never
-duplicates), each with its own file name, title ("... (copy k)") and outlet ("Outlet 1" to
+duplicates), each with its own file name, title ("Copy k: ...") and outlet ("Outlet 1" to
 "Outlet 50", cycling, so coverage has many columns). Into a fresh database (SQLite in the
 temporary folder, or with --postgres the one DATABASE_URL names, which must be empty) it then runs,
 each step in a process of its own so that its peak memory is its own:
@@ -69,9 +69,12 @@ def perturb(text: str, rng: random.Random) -> str:
 
 
 def copy_text(k: int, seeds: list[str], rng: random.Random) -> str:
-    """Copy k: seed article k mod 5, its first line (the title) marked with k, the rest perturbed after k = 4."""
+    """Copy k: seed article k mod 5, its first line (the title) marked with k, the rest perturbed after k = 4.
+
+    The mark leads the title: a trailing one would go with the site name cleaning strips ("... | Conflict News").
+    """
     title, _, body = seeds[k % len(seeds)].partition("\n")
-    return f"{title.strip()} (copy {k})\n{body if k < len(seeds) else perturb(body, rng)}"
+    return f"Copy {k}: {title.strip()}\n{body if k < len(seeds) else perturb(body, rng)}"
 
 
 def build_story(n: int, folder: Path, seed: int = 7) -> tuple[str, Path]:
