@@ -117,8 +117,10 @@ def _warm_encoder() -> float:
 def step_ingest(folder: str) -> dict:
     _django()
     from newsdiff.ingest import ingest_story
-    from newsdiff.models import Passage
+    from newsdiff.models import Passage, Story
 
+    if Story.objects.exists():
+        raise SystemExit("the database already holds stories: the bench needs an empty one")
     load = _warm_encoder()
     start = time.perf_counter()
     report = ingest_story(folder)
