@@ -26,7 +26,8 @@ each step in a process of its own so that its peak memory is its own:
 The encoder's weights are loaded before each step's clock starts (a web or worker process keeps
 them loaded). Peak RSS is the largest sum over a step's process tree (the ingest's encoder
 processes included), sampled every 50 ms, and never below the kernel's own peak for the largest
-single process. Nothing touches the network but the local server this starts. Prints one table.
+single process; a step whose processes pass --max-rss (8 GiB) is stopped and reported. Nothing
+touches the network but the local server this starts. Prints one table, a row as each figure comes.
 """
 from __future__ import annotations
 
@@ -244,8 +245,10 @@ def _tree_rss(root_pid: int) -> int:
 class PeakRSS:
     """Samples a process tree's summed RSS in a thread until stopped; `peak` in bytes."""
 
-    def __init__(self, pid: int, every: float = 0.05):
-        self.pid, self.every, self.peak = pid, every, 0
+    def __init__(self, pid: int, every: float = 0.05, limit: int | None = None):
+        """With `limit` (bytes), a tree that passes it is killed (its process group): a shared machine's
+        memory is not the bench's to exhaust. `over` then says so."""
+        self.pid, self.every, self.limit, self.peak, self.over = pid, every, limit, 0, False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -253,6 +256,9 @@ class PeakRSS:
     def _run(self):
         while not self._stop.is_set():
             self.peak = max(self.peak, _tree_rss(self.pid))
+            if self.limit and self.peak > self.limit and not self.over:
+                self.over = True
+                os.killpg(self.pid, signal.SIGKILL)
             self._stop.wait(self.every)
 
     def stop(self) -> int:
@@ -261,20 +267,32 @@ class PeakRSS:
         return self.peak
 
 
+class StepFailed(Exception):
+    """A step's process failed or was stopped; the message says which, when and how big it was."""
+
+
+MAX_RSS = 8 * 2**30  # a step whose processes pass this is stopped (--max-rss)
+
+
 def run_step(name: str, args: list[str], env: dict) -> dict:
-    """Run `scale.py --step name args` in a child process; its JSON, plus its wall time and peak RSS."""
+    """Run `scale.py --step name args` in a child process; its JSON, plus its wall time, CPU and peak RSS.
+
+    Raises StepFailed when it fails or passes MAX_RSS (then it is killed, with its encoder processes)."""
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, __file__, "--step", name, *args], env=env, cwd=ROOT,
-                             stdout=subprocess.PIPE, text=True)
-    sampler = PeakRSS(child.pid)
+                             stdout=subprocess.PIPE, text=True, start_new_session=True)
+    sampler = PeakRSS(child.pid, limit=MAX_RSS)
     reader = threading.Thread(target=lambda: setattr(child, "output", child.stdout.read()), daemon=True)
     reader.start()
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     sampled = sampler.stop()
     reader.join()
+    seconds = time.perf_counter() - start
+    if sampler.over:
+        raise StepFailed(f"stopped after {seconds:.0f} s: its processes passed {mib(MAX_RSS)} (--max-rss)")
     if child.returncode != 0:
-        raise SystemExit(f"step {name} failed (exit {child.returncode})")
+        raise StepFailed(f"failed after {seconds:.0f} s (exit {child.returncode}, peak RSS {mib(sampled)})")
     out = json.loads(child.output.strip().splitlines()[-1])
     out["process_s"] = time.perf_counter() - start
     out["cpu_s"] = usage.ru_utime + usage.ru_stime  # its own and its reaped children's (the encoder pool)
@@ -395,12 +413,17 @@ def secs(x: float | None) -> str:
     return "n/a" if x is None else (f"{x:.3f} s" if x < 10 else f"{x:.1f} s")
 
 
-def table(rows: list[tuple[str, str]]) -> str:
-    width = max(len(k) for k, _ in rows)
-    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+class Table:
+    """The bench's table, printed a row at a time: a step that fails or is stopped loses no earlier figure."""
+
+    WIDTH = 22
+
+    def add(self, label: str, value: str) -> None:
+        print(f"{label:<{self.WIDTH}}  {value}", flush=True)
 
 
 def main() -> None:
+    global MAX_RSS  # run_step reads it; --max-rss sets it once, before any step
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, help="articles in the story")
     parser.add_argument("--postgres", action="store_true", help="use the (empty) database DATABASE_URL names")
@@ -412,7 +435,10 @@ def main() -> None:
     parser.add_argument("--skip-pages", action="store_true", help="do not serve and time the pages")
     parser.add_argument("--requests", type=int, default=50, help="requests per page (default 50)")
     parser.add_argument("--seed", type=int, default=7, help="the perturbations' random seed")
+    parser.add_argument("--max-rss", type=float, default=MAX_RSS / 2**30,
+                        help="GiB a step's processes may hold before it is stopped (default %(default)s)")
     args = parser.parse_args()
+    MAX_RSS = int(args.max_rss * 2**30)
     if args.n < 1:
         parser.error("N must be at least 1")
     if args.keep:
@@ -431,74 +457,76 @@ def main() -> None:
     if args.workers:
         env["NEWSDIFF_ENCODE_WORKERS"] = str(args.workers)
     try:
-        rows = run(args, tmp, env)
+        run(args, tmp, env, Table())
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(table(rows))
 
 
-def run(args, tmp: Path, env: dict) -> list[tuple[str, str]]:
+def run(args, tmp: Path, env: dict, table: Table) -> None:
     n = args.n
     database = "PostgreSQL" if args.postgres else "SQLite"
     start = time.perf_counter()
     slug, extra = build_story(n, tmp / "story", args.seed)
-    rows = [("story", f"{n} articles, {database}, built in {time.perf_counter() - start:.1f} s")]
+    table.add("story", f"{n} articles, {database}, built in {time.perf_counter() - start:.1f} s")
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    print(f"ingesting {n} articles ...", file=sys.stderr)
-    ingest = run_step("ingest", [str(tmp / "story")], env)
-    rows += [
-        ("ingest", f"{secs(ingest['ingest_s'])} ({ingest['summary']}; {ingest['passages']:,} passages)"),
-        ("  per article", f"{1000 * ingest['ingest_s'] / n:.0f} ms (encoding {1000 * ingest['encode_s'] / n:.0f} ms)"),
-        ("encode", f"{secs(ingest['encode_s'])} ({ingest['encoded']:,} texts on {ingest['workers']} processes; "
-                   f"{1000 * ingest['encode_s'] / max(ingest['encoded'], 1):.1f} ms a text)"),
-        ("ingest peak RSS", f"{mib(ingest['peak_rss'])} (all processes)"),
-        ("ingest CPU", f"{secs(ingest['cpu_s'])} (the whole step, all processes: steadier than wall time "
-                       f"on a shared machine)"),
-    ]
-    rows += [("  warning", w[:120]) for w in ingest["warnings"]]
+    try:
+        ingest = run_step("ingest", [str(tmp / "story")], env)
+    except StepFailed as e:
+        table.add("ingest", f"FAILED: {e}")
+        return
+    table.add("ingest", f"{secs(ingest['ingest_s'])} ({ingest['summary']}; {ingest['passages']:,} passages)")
+    table.add("  per article", f"{1000 * ingest['ingest_s'] / n:.0f} ms (encoding {1000 * ingest['encode_s'] / n:.0f} ms)")
+    table.add("encode", f"{secs(ingest['encode_s'])} ({ingest['encoded']:,} texts on {ingest['workers']} processes; "
+                        f"{1000 * ingest['encode_s'] / max(ingest['encoded'], 1):.1f} ms a text)")
+    table.add("ingest peak RSS", f"{mib(ingest['peak_rss'])} (all processes)")
+    table.add("ingest CPU", f"{secs(ingest['cpu_s'])} (all processes: steadier than wall time on a shared machine)")
+    for warning in ingest["warnings"]:
+        table.add("  warning", warning[:120])
     align = None
     if not args.skip_align:
-        print("aligning ...", file=sys.stderr)
-        align = run_step("align", [slug], env)
-        phases = ", ".join(f"{k} {v:.1f}" for k, v in align["timings"].items())
-        candidates = align["candidates"]
-        rows += [
-            ("align", f"{secs(align['align_s'])} ({align['status']}{': ' + align['error'] if align['error'] else ''})"),
-            ("  phases (s)", phases),
-            ("align peak RSS", mib(align["peak_rss"])),
-            ("align CPU", f"{secs(align['cpu_s'])} (the whole step)"),
-            ("candidate pairs", "n/a" if candidates is None else f"{candidates:,}"),
-            ("pairs kept", f"{align['pairs']:,} ({align['exchanges']:,} exchanges)"),
-        ]
-        recall = run_step("recall", [slug], env)["recall"] if n <= RECALL_MAX_ARTICLES else None
-        rows.append(("blocking recall", "n/a" if recall is None else f"{100 * recall:.2f} %"))
-    print("adding one more article ...", file=sys.stderr)
-    add = run_step("add", [slug, str(extra)], env)
-    rows.append(("+1 article ingest", f"{secs(add['add_ingest_s'])} ({add['outcome']}: {add['message']}; "
-                                      f"encoding {secs(add['encode_s'])})"))
-    if not args.skip_align:
-        rows += [("+1 article align", f"{secs(add['add_align_s'])} ({add['align_mode']}, {add['align_status']})"),
-                 ("+1 article total", secs(add["add_ingest_s"] + add["add_align_s"]))]
-    if not (args.skip_align or args.skip_pages):
-        print("serving and timing the pages ...", file=sys.stderr)
-        served = serve_and_time(env, tmp, slug, align["hub"], args.requests)
-        for label, t in served["pages"].items():
-            if not {"p50", "p95", "bytes"} <= set(t):  # bench/pages.py's own figures, as it gives them
-                rows.append((label, json.dumps(t)))
-                continue
-            rows.append((f"{label} ({args.requests}x)", f"p50 {1000 * t['p50']:.0f} ms, p95 {1000 * t['p95']:.0f} ms"
-                                                        f" ({t['bytes'] / 1024:,.0f} KiB)"))
-        export = served["export"]
-        if not {"first_byte_s", "total_s", "bytes"} <= set(export):
-            rows.append(("export.json", json.dumps(export)))
-            return rows
-        rows.append(("export.json", f"first byte {secs(export['first_byte_s'])}, all {secs(export['total_s'])}, "
-                                    f"{export['bytes'] / 2**20:,.1f} MiB"))
-        if "server_peak_rss" in export:
-            rows.append(("  server RSS", f"{mib(export['server_rss_before'])} before, "
-                                         f"{mib(export['server_peak_rss'])} peak (gunicorn, all processes)"))
-    return rows
+        try:
+            align = run_step("align", [slug], env)
+        except StepFailed as e:
+            table.add("align", f"FAILED: {e}")
+        else:
+            error = f": {align['error']}" if align["error"] else ""
+            table.add("align", f"{secs(align['align_s'])} ({align['status']}{error})")
+            table.add("  phases (s)", ", ".join(f"{k} {v:.1f}" for k, v in align["timings"].items()))
+            table.add("align peak RSS", mib(align["peak_rss"]))
+            table.add("align CPU", secs(align["cpu_s"]))
+            table.add("candidate pairs", "n/a" if align["candidates"] is None else f"{align['candidates']:,}")
+            table.add("pairs kept", f"{align['pairs']:,} ({align['exchanges']:,} exchanges)")
+            recall = run_step("recall", [slug], env)["recall"] if n <= RECALL_MAX_ARTICLES else None
+            table.add("blocking recall", "n/a" if recall is None else f"{100 * recall:.2f} %")
+    try:
+        add = run_step("add", [slug, str(extra)], env)
+    except StepFailed as e:
+        table.add("+1 article", f"FAILED: {e}")
+    else:
+        table.add("+1 article ingest", f"{secs(add['add_ingest_s'])} ({add['outcome']}: {add['message']}; "
+                                       f"encoding {secs(add['encode_s'])}; peak RSS {mib(add['peak_rss'])})")
+        if not args.skip_align:
+            table.add("+1 article align", f"{secs(add['add_align_s'])} ({add['align_mode']}, {add['align_status']})")
+            table.add("+1 article total", secs(add["add_ingest_s"] + add["add_align_s"]))
+    if align is None or args.skip_pages:
+        return
+    served = serve_and_time(env, tmp, slug, align["hub"], args.requests)
+    for label, t in served["pages"].items():
+        if not {"p50", "p95", "bytes"} <= set(t):  # bench/pages.py's own figures, as it gives them
+            table.add(label, json.dumps(t))
+            continue
+        table.add(f"{label} ({args.requests}x)",
+                  f"p50 {1000 * t['p50']:.0f} ms, p95 {1000 * t['p95']:.0f} ms ({t['bytes'] / 1024:,.0f} KiB)")
+    export = served["export"]
+    if not {"first_byte_s", "total_s", "bytes"} <= set(export):
+        table.add("export.json", json.dumps(export))
+        return
+    table.add("export.json", f"first byte {secs(export['first_byte_s'])}, all {secs(export['total_s'])}, "
+                             f"{export['bytes'] / 2**20:,.1f} MiB")
+    if "server_peak_rss" in export:
+        table.add("  server RSS", f"{mib(export['server_rss_before'])} before, "
+                                  f"{mib(export['server_peak_rss'])} peak (gunicorn, all processes)")
 
 
 if __name__ == "__main__":  # the encoder's pool re-imports this module in its workers: nothing runs on import
