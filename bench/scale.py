@@ -140,12 +140,21 @@ def step_align(slug: str) -> dict:
     story = Story.objects.get(slug=slug)
     _warm_encoder()
     start = time.perf_counter()
-    job = run_alignment(start_alignment(story, enqueue=False).pk)
+    job = run_alignment(start_alignment(story, enqueue=False, **_full_run()).pk)
     seconds = time.perf_counter() - start
     return {"align_s": seconds, "status": job.status, "error": job.error.splitlines()[0] if job.error else "",
             "timings": {k: v for k, v in job.timings.items() if isinstance(v, (int, float))},
             "candidates": _candidates(job), "pairs": story.pairs.count(), "exchanges": story.exchanges.count(),
             "hub": _hub_passage(story)}
+
+
+def _full_run() -> dict:
+    """start_alignment's argument for a full run (`align --full`), where the job API has one."""
+    import inspect
+
+    from newsdiff.jobs import start_alignment
+
+    return {"full": True} if "full" in inspect.signature(start_alignment).parameters else {}
 
 
 def _candidates(job) -> int | None:
@@ -202,15 +211,15 @@ def step_add(slug: str, path: str) -> dict:
 
 
 def _align_one_more(story, article_id: int) -> tuple[str, str]:
-    """Align the story after one article was added; return (how: "incremental" or "full", job status).
+    """Align the story after one article was added, as an upload does; return (mode, job status).
 
-    Hook for the incremental alignment of one article: until the job API offers it, this runs the
-    full alignment `align --full` stays (and the table says so).
+    The job decides how: an incremental run of the new article where the aligner offers one (its
+    `parameters["mode"]` says "incremental"), else the full alignment, and the table says which.
     """
     from newsdiff.jobs import run_alignment, start_alignment
 
     job = run_alignment(start_alignment(story, enqueue=False).pk)
-    return "full", job.status
+    return job.parameters.get("mode", "full"), job.status
 
 
 STEPS = {"ingest": step_ingest, "align": step_align, "recall": step_recall, "add": step_add}
