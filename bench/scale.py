@@ -193,7 +193,7 @@ def _blocking_recall(story) -> float | None:
     return None
 
 
-def step_add(slug: str, path: str) -> dict:
+def step_add(slug: str, path: str, align: str = "align") -> dict:
     _django()
     from newsdiff.ingest import add_article
     from newsdiff.models import Story
@@ -205,7 +205,10 @@ def step_add(slug: str, path: str) -> dict:
     ingest_s = time.perf_counter() - start
     [result] = report.results
     start = time.perf_counter()
-    mode, status = _align_one_more(story, result.article_id) if result.article_id else ("none", "no article")
+    if align != "align":  # --skip-align: the ingest alone
+        mode, status = "skipped", ""
+    else:
+        mode, status = _align_one_more(story, result.article_id) if result.article_id else ("none", "no article")
     return {"add_ingest_s": ingest_s, "add_align_s": time.perf_counter() - start, "outcome": result.outcome,
             "message": result.message, "encoded": report.encoded, "encode_s": report.encode_seconds, "align_mode": mode, "align_status": status}
 
@@ -509,7 +512,7 @@ def run(args, tmp: Path, env: dict, table: Table) -> None:
             recall = run_step("recall", [slug], env)["recall"] if n <= RECALL_MAX_ARTICLES else None
             table.add("blocking recall", "n/a" if recall is None else f"{100 * recall:.2f} %")
     try:
-        add = run_step("add", [slug, str(extra)], env)
+        add = run_step("add", [slug, str(extra), "skip" if args.skip_align else "align"], env)
     except StepFailed as e:
         table.add("+1 article", f"FAILED: {e}")
     else:
