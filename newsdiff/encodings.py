@@ -14,6 +14,9 @@ Contract:
 - Vectors are stored as float16, and what `vectors_for` returns is always the
   float16-rounded value, whether it was just encoded or read back: two runs
   over the same passages see identical vectors.
+- `token_ids_for(passages)` and `vectors_in_chunks(passages)` read what a big story's alignment needs
+  without holding every passage's vectors at once: the wordpiece ids of all, then the vectors a chunk at
+  a time (both encode what is missing first).
 - Raises `align.encoder.EncoderUnavailable` when something must be encoded and
   the model cannot be loaded.
 """
@@ -93,3 +96,24 @@ def vectors_for(passages: Iterable, model: str = encoder.ENCODING_ID) -> dict[in
             found[row.text_sha256] = _from_row(row)
     found.update(_encode_and_store({k: t for k, t in by_key.items() if k not in found}, model))
     return {p.pk: found[text_key(p.text)] for p in passages}
+
+
+def token_ids_for(passages: list, model: str = encoder.ENCODING_ID) -> list[np.ndarray]:
+    """The wordpiece ids (specials dropped) of each passage, in order, without reading any vectors."""
+    encode_missing((p.text for p in passages), model)
+    keys = [text_key(p.text) for p in passages]
+    found: dict[str, np.ndarray] = {}
+    distinct = list(dict.fromkeys(keys))
+    for i in range(0, len(distinct), CHUNK):
+        for key, ids in Encoding.objects.filter(model=model, text_sha256__in=distinct[i:i + CHUNK]).values_list(
+                "text_sha256", "token_ids"):
+            found[key] = np.frombuffer(bytes(ids), dtype="<i4").astype(np.int32)[1:-1]
+    return [found[k] for k in keys]
+
+
+def vectors_in_chunks(passages: list, chunk: int = 2000, model: str = encoder.ENCODING_ID):
+    """Yield lists of (content ids, content vectors) for `chunk` passages at a time, in order."""
+    for start in range(0, len(passages), chunk):
+        block = passages[start:start + chunk]
+        vectors = vectors_for(block, model)
+        yield [(vectors[p.pk].content_ids, vectors[p.pk].content_vectors) for p in block]

@@ -32,6 +32,7 @@ exchanges stay exactly as they were and the job records the error. Editors' deci
 """
 from __future__ import annotations
 
+import json
 import os
 import socket
 import time
@@ -41,15 +42,19 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+import numpy as np
 
 from . import encodings
 from .align import encoder
-from .align.group import GroupOptions, group_exchanges
-from .align.score import Item, Options, heading_pairs, prepare, relation_of, score_pairs
-from .align.semantic import SemanticSpace, extend_space, prepare_space
-from .models import AlignedPair, AlignmentJob, Exchange, Passage, Story
+from .align.group import OTHER_TITLE, GroupOptions, fit_joiner, group_exchanges
+from .align.index import StoryIndex, build_index, options_key, score_new
+from .align.score import (Item, Options, PairTable, base_scores, heading_table, item_terms, pair_table, prepare,
+                          relations_of, tfidf_matrix)
+from .align.semantic import FRAME_PASSAGES, SemanticSpace, extend_space, space_frame
+from .models import AlignedPair, AlignmentIndex, AlignmentJob, Exchange, Passage, Story
 from .text import cues
 
 METHOD = "lexical+semantic-1"
@@ -81,7 +86,8 @@ def story_options(story: Story, threshold: float | None = None) -> Options:
     return options if threshold is None else replace(options, threshold=threshold)
 
 
-def start_alignment(story: Story, *, threshold: float | None = None, enqueue: bool = True) -> AlignmentJob:
+def start_alignment(story: Story, *, threshold: float | None = None, enqueue: bool = True,
+                    full: bool = False) -> AlignmentJob:
     """Record a queued job for `story` and, if `enqueue`, hand it to the tasks backend (which may run it now).
 
     A dead job of the story (see `reap_stale_jobs`) is marked failed first; a live active one makes this
@@ -89,6 +95,8 @@ def start_alignment(story: Story, *, threshold: float | None = None, enqueue: bo
     """
     reap_stale_jobs(story)
     parameters = {"method": METHOD, "threshold": story_options(story, threshold).threshold}
+    if full:
+        parameters["full"] = True
     try:
         with transaction.atomic():
             job = AlignmentJob.objects.create(story=story, parameters=parameters)
@@ -277,36 +285,68 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         n_articles = len({i.article for i in sentences})
         AlignmentJob.objects.filter(pk=job.pk).update(progress_total=n_articles)
 
-    def report(done, total):
-        _beat(job.pk, progress_done=done, progress_total=total)
+    def report(done, total):  # candidate pairs scored, reported as a share of the story's articles
+        done = n_articles * done // max(total, 1)
+        _beat(job.pk, progress_done=done, progress_total=n_articles)
         if progress:
-            progress(done, total)
+            progress(done, n_articles)
 
+    index = _usable_index(story, options, job)
+    if index is not None:
+        indexed = set(index.ids.tolist())
+        unindexed = [p for p in sentence_passages if p.pk not in indexed]
+        if 0 < len(unindexed) <= max(INCREMENTAL_MIN, INCREMENTAL_SHARE * len(sentence_passages)):
+            return _run_incremental(job, timings, options, index, passages, items, unindexed)
     with _phase(timings, "encode", job.pk):
-        space = _semantic_space(sentence_passages, options)
+        space, wordpiece_ids = _semantic_space(sentence_passages, options)
         heading_space = extend_space(space, _tokens(heading_passages))
     with _phase(timings, "score", job.pk):
-        sentence_pairs = score_pairs(sentences, options, progress=report, semantic=space)
-        pairs = sentence_pairs + heading_pairs(sentences + headings, options, semantic=heading_space)
+        terms = dict(zip((i.id for i in items), item_terms(items, options)))
+        prepared = prepare(sentences, options, [terms[i.id] for i in sentences])
+        base = base_scores(prepared, options, report, space)
+        sentence_pairs = pair_table(sentences, options, prepared, base=base)
+        pairs = PairTable.concatenate([sentence_pairs, heading_table(sentences + headings, options, heading_space)])
+        job.candidates, job.pairs_proposed = base.candidates, len(pairs)
+        del base
     with _phase(timings, "relations", job.pk):
-        text = {p.pk: p.text for p in passages}
-        relations = {(p.a, p.b): relation_of(text[p.a], text[p.b], options.aliases) for p in pairs}
+        relations = relations_of({p.pk: p.text for p in passages}, pairs.a, pairs.b, options.aliases)
     with _phase(timings, "group", job.pk):
         paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages}
-        groups = group_exchanges(items, sentence_pairs, options, GroupOptions(), paragraphs, prepare(items, options),
-                                 vectors={p.pk: v for p, v in zip(sentence_passages, space.sentences)})
+        grouped = prepare(items, options, [terms[i.id] for i in items])
+        vectors = {p.pk: v for p, v in zip(sentence_passages, space.sentences)}
+        groups = group_exchanges(items, sentence_pairs, options, GroupOptions(), paragraphs, grouped, vectors=vectors)
+        big = [g for g in groups if not g.is_other]
+        joiner = fit_joiner(items, [list(g.items) for g in big], grouped, GroupOptions(), paragraphs, vectors)
+        index = build_index(options, prepared, space, wordpiece_ids, joiner, [])
+        del space, heading_space
     with _phase(timings, "write", job.pk):
         with transaction.atomic():
             counts = _write_pairs(story, pairs, relations)
-            _write_exchanges(story, groups, passages)
+            exchange_of = _write_exchanges(story, groups, passages)
+            index.exchange_ids = np.array([exchange_of[k] for k, g in enumerate(groups) if not g.is_other],
+                                          dtype=np.int64)
+            _save_index(story, index)
     for name, value in counts.items():
         setattr(job, name, value)
     job.progress_done = job.progress_total = n_articles
 
 
-def _semantic_space(sentences: list[Passage], options: Options) -> SemanticSpace:
-    """The story's token vectors (stored at ingest; encoded now if missing), its actors' tokens weightless."""
-    return prepare_space(_tokens(sentences), encoder.token_ids(options.actor_words))
+def _semantic_space(sentences: list[Passage], options: Options) -> tuple[SemanticSpace, list]:
+    """The story's token vectors (stored at ingest; encoded now if missing), its actors' tokens weightless.
+
+    Returns it with every passage's wordpiece ids. Read in chunks: the frame (centre, directions, idf) from
+    every passage's wordpiece ids and up to
+    `FRAME_PASSAGES` passages' vectors, then the rows a chunk at a time, so a big story's float32 vectors are
+    never all in memory.
+    """
+    ids = encodings.token_ids_for(sentences)
+    step = max(1, -(-len(sentences) // FRAME_PASSAGES))
+    sample = [v for chunk in encodings.vectors_in_chunks(sentences[::step]) for _, v in chunk]
+    space = space_frame(ids, sample, encoder.token_ids(options.actor_words))
+    del sample
+    for chunk in encodings.vectors_in_chunks(sentences):
+        space = extend_space(space, chunk)
+    return space, ids
 
 
 def _tokens(passages: list[Passage]) -> list:
@@ -315,62 +355,174 @@ def _tokens(passages: list[Passage]) -> list:
     return [(vectors[p.pk].content_ids, vectors[p.pk].content_vectors) for p in passages]
 
 
+# A run aligns only the passages its index lacks (one more article, a corrected one) when they are at most
+# this many, or this share of the story; beyond, the whole story is aligned again.
+INCREMENTAL_MIN = 500
+INCREMENTAL_SHARE = 0.1
+
+
+def _usable_index(story: Story, options: Options, job: AlignmentJob) -> StoryIndex | None:
+    """The story's index if this run may align incrementally: not asked to run in full, and the index was
+    made under these options and grouping."""
+    if job.parameters.get("full"):
+        return None
+    row = AlignmentIndex.objects.filter(story=story).first()
+    index = StoryIndex.from_bytes(bytes(row.data)) if row else None
+    if index is None or index.joiner is None or index.options_key != options_key(options):
+        return None
+    return index
+
+
+def _save_index(story: Story, index: StoryIndex) -> None:
+    AlignmentIndex.objects.update_or_create(story=story, defaults={"data": index.to_bytes(),
+                                                                   "passages": len(index.ids)})
+
+
+def _run_incremental(job: AlignmentJob, timings: dict, options: Options, index: StoryIndex,
+                     passages: list[Passage], items: list[Item], unindexed: list[Passage]) -> None:
+    """Align only the `unindexed` sentences (and their articles' other passages) against the story: score their
+    candidates, keep their pairs, join each new passage to its nearest exchange, grow the index. Pairs and
+    exchanges already stored are not touched (an editor's work included); `align --full` redoes everything."""
+    story = job.story
+    job.parameters = {**job.parameters, "mode": "incremental", "new_sentences": len(unindexed)}
+    new_ids = {p.pk for p in unindexed}
+    item_of = {i.id: i for i in items}
+    indexed = set(index.ids.tolist())
+    with _phase(timings, "encode", job.pk):
+        new_items = [item_of[p.pk] for p in unindexed]
+        new_tokens = _tokens(unindexed)
+        text_of = {p.pk: p for p in passages}
+
+        def tokens_of(ids):
+            return _tokens([text_of[i] for i in ids])
+    with _phase(timings, "score", job.pk):
+        live = [i for i in items if i.kind == "sentence" and i.id in indexed]
+        table, grown = score_new(index, live, new_items, new_tokens, tokens_of, options,
+                                 encoder.token_ids(options.actor_words))
+        job.candidates, job.pairs_proposed = 0, len(table)
+    with _phase(timings, "relations", job.pk):
+        relations = relations_of({p.pk: p.text for p in passages}, table.a, table.b, options.aliases)
+    with _phase(timings, "group", job.pk):
+        articles = {p.article_id for p in unindexed}
+        joining = [i for i in items if i.article in articles]  # whole articles: smoothing reads neighbours
+        rows = [r for r, i in enumerate(joining) if i.id not in indexed]
+        joiner = index.joiner
+        matrix = tfidf_matrix(item_terms(joining, options), joiner.idf, joiner.vocabulary)
+        exchange_group = {int(e): g for g, e in enumerate(index.exchange_ids.tolist())}
+        member_group = {p.pk: exchange_group[p.exchange_id] for p in passages
+                        if p.exchange_id in exchange_group and p.pk not in new_ids}
+        new_space = grown.sentences[len(index.ids):].astype(np.float32)
+        vectors = {i.id: v for i, v in zip(new_items, new_space)}
+        paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages if p.article_id in articles}
+        joined = joiner.join(joining, rows, matrix, (table.a, table.b, table.score), member_group, paragraphs,
+                             vectors)
+    with _phase(timings, "write", job.pk):
+        with transaction.atomic():
+            _insert_pairs(story, ((None, a, b, s, relations[k], table.features(k)) for k, (a, b, s) in
+                                  enumerate(table.triples())), timezone.now())
+            existing = set(Exchange.objects.filter(story=story).values_list("pk", flat=True))
+            other = None
+            moves = defaultdict(list)
+            for r, g in zip(rows, joined):
+                exchange_id = int(index.exchange_ids[g]) if g >= 0 else None
+                if exchange_id not in existing:
+                    other = other or _other_exchange(story)
+                    exchange_id = other
+                moves[exchange_id].append(joining[r].id)
+            for exchange_id, ids in moves.items():
+                for start in range(0, len(ids), WRITE_BATCH):
+                    Passage.objects.filter(pk__in=ids[start:start + WRITE_BATCH],
+                                           exchange_decided_by=Passage.DecidedBy.AUTO).update(exchange_id=exchange_id)
+            job.pairs_kept, job.pairs_removed = _retire_pairs_of_retired_passages(story)
+            _save_index(story, grown)
+    job.pairs_created = len(table)
+    job.progress_done = job.progress_total
+
+
+def _retire_pairs_of_retired_passages(story: Story) -> tuple[int, int]:
+    """What a full run does to the pairs of passages a corrected article retired: an undecided one is deleted,
+    a decided one kept and flagged stale. Returns (kept, removed)."""
+    retired = AlignedPair.objects.filter(story=story).filter(
+        Q(a__retired_at__isnull=False) | Q(b__retired_at__isnull=False))
+    kept = retired.filter(DECIDED).count()
+    retired.filter(DECIDED, stale=False).update(stale=True, updated_at=timezone.now())
+    removed, _ = AlignedPair.objects.filter(pk__in=list(retired.exclude(DECIDED).values_list("pk", flat=True))).delete()
+    return kept, removed
+
+
+def _other_exchange(story: Story) -> int:
+    """The story's Other exchange (made when missing): where a new passage like no exchange goes."""
+    other = Exchange.objects.filter(story=story, is_other=True).first()
+    if other is None:
+        position = (Exchange.objects.filter(story=story).order_by("-position").values_list("position", flat=True)
+                    .first() or 0) + 1
+        other = Exchange.objects.create(story=story, title=OTHER_TITLE, position=position, is_other=True)
+    return other.pk
+
+
+# `_decided` as a query: an editor's work is on the pair.
+DECIDED = Q(tagged_at__isnull=False) | ~Q(status=AlignedPair.Status.PROPOSED) | ~Q(note="")
+
+
 def _decided(pair: AlignedPair) -> bool:
     """An editor's work is on the pair (a tag, or a status or note however it got there): only updated, never replaced."""
     return pair.tagged_by_editor or pair.status != AlignedPair.Status.PROPOSED or bool(pair.note)
 
 
-def _write_pairs(story: Story, pairs, relations) -> dict[str, int]:
+def _write_pairs(story: Story, pairs: PairTable, relations: list[str]) -> dict[str, int]:
     """Make the story's stored pairs the run's proposals without losing an editor's decision; return the counts.
 
-    Written the way both databases like it: a row's only statements are a DELETE or an INSERT by batches of
-    WRITE_BATCH, and an UPDATE only for the few pairs editors decided (PostgreSQL spent 18 minutes on one
-    UPDATE setting 13,000 rows through a CASE). An undecided pair the run proposes again with other values
-    is deleted and inserted again under its old id (so a link to it still works); one it no longer proposes
-    is deleted; one it proposes unchanged is not touched. A decided pair (see `_decided`) keeps its status,
-    relation, note and tagger: only its score, method, features and `stale` flag change, and only if they
-    differ; it is flagged stale when the run no longer proposes it. The caller holds the transaction; the
-    story's pairs stay locked (select_for_update) from this read to its end.
+    Written the way both databases like it, and in memory that stays flat with the story: the stored pairs
+    are read as arrays (no model instances), and a row's only statements are a DELETE by batches of
+    WRITE_BATCH or an INSERT by `executemany` (PostgreSQL spent 18 minutes on one UPDATE setting 13,000 rows
+    through a CASE; a million model instances took gigabytes); an UPDATE only for the few pairs editors decided.
+    An undecided pair the run proposes again with another score or relation is deleted and inserted again
+    under its old id (so a link to it still works); one it no longer proposes is deleted; one it proposes
+    unchanged is not touched. A decided pair (see `_decided`) keeps its status, relation, note and tagger:
+    only its score, method, features and `stale` flag change, and only if they differ; it is flagged stale
+    when the run no longer proposes it. The caller holds the transaction; the story's pairs stay locked
+    (select_for_update) from this read to its end.
     """
-    existing = {(p.a_id, p.b_id): p for p in AlignedPair.objects.filter(story=story).select_for_update()}
+    stored = AlignedPair.objects.filter(story=story).select_for_update()
+    decided = {(p.a_id, p.b_id): p for p in stored.filter(DECIDED)}
+    old, old_scores, old_relations = _stored_proposals(stored.exclude(DECIDED))
+    old_keys = old[:, 1] * (1 << 32) + old[:, 2]
+    order = np.argsort(old_keys)
+    old, old_keys, old_scores, old_relations = old[order], old_keys[order], old_scores[order], old_relations[order]
+    new_keys = pairs.a * (1 << 32) + pairs.b
+    at = np.clip(np.searchsorted(old_keys, new_keys), 0, max(len(old_keys) - 1, 0))
+    matched = (old_keys[at] == new_keys) if len(old_keys) else np.zeros(len(new_keys), dtype=bool)
+    relation_codes = np.array([_RELATIONS.index(r) for r in relations], dtype=np.int64)
+    is_decided = np.isin(new_keys, np.array([a * (1 << 32) + b for a, b in decided], dtype=np.int64))
+    unchanged = matched & (old_scores[at] == pairs.score) & (old_relations[at] == relation_codes) if len(old_keys) \
+        else matched
+    write = ~is_decided & ~unchanged
+    replaced = write & matched
     now = timezone.now()
-    counts = Counter()
-    deletes: list[int] = []
-    inserts: list[AlignedPair] = []
+    counts = Counter(pairs_created=int((write & ~matched).sum()), pairs_updated=int(replaced.sum()))
     updates: list[AlignedPair] = []
-    for scored in pairs:
-        key = (scored.a, scored.b)
-        pair = existing.pop(key, None)
-        if pair is not None and _decided(pair):
-            counts["pairs_kept"] += 1
-            if (pair.score, pair.method, pair.features, pair.stale) != (scored.score, METHOD, scored.features, False):
-                pair.score, pair.method, pair.features, pair.stale = scored.score, METHOD, scored.features, False
-                updates.append(pair)
-            continue
-        proposal = AlignedPair(story=story, a_id=scored.a, b_id=scored.b, score=scored.score, method=METHOD,
-                               relation=relations[key], features=scored.features)
-        if pair is None:
-            counts["pairs_created"] += 1
-        elif (pair.score, pair.method, pair.relation, pair.features, pair.stale) == (
-                proposal.score, proposal.method, proposal.relation, proposal.features, False):
-            continue
-        else:
-            proposal.pk = pair.pk
-            deletes.append(pair.pk)
-            counts["pairs_updated"] += 1
-        inserts.append(proposal)
-    for pair in existing.values():  # no longer proposed
-        if _decided(pair):
-            counts["pairs_kept"] += 1
-            if not pair.stale:
-                pair.stale = True
-                updates.append(pair)
-        else:
-            deletes.append(pair.pk)
-            counts["pairs_removed"] += 1
+    for k in np.flatnonzero(is_decided).tolist():
+        pair = decided.pop((int(pairs.a[k]), int(pairs.b[k])))
+        counts["pairs_kept"] += 1
+        score, features = float(pairs.score[k]), pairs.features(k)
+        if (pair.score, pair.method, pair.features, pair.stale) != (score, METHOD, features, False):
+            pair.score, pair.method, pair.features, pair.stale = score, METHOD, features, False
+            updates.append(pair)
+    gone = np.ones(len(old), dtype=bool)
+    gone[at[matched & ~is_decided]] = False
+    deletes = old[at[replaced], 0].tolist() + old[gone, 0].tolist()  # replaced, then no longer proposed
+    counts["pairs_removed"] = int(gone.sum())
+    for pair in decided.values():  # decided pairs no longer proposed
+        counts["pairs_kept"] += 1
+        if not pair.stale:
+            pair.stale = True
+            updates.append(pair)
     for start in range(0, len(deletes), WRITE_BATCH):
         AlignedPair.objects.filter(pk__in=deletes[start:start + WRITE_BATCH]).delete()
-    AlignedPair.objects.bulk_create(inserts, batch_size=WRITE_BATCH)
+    rows = np.flatnonzero(write)
+    pks = np.where(replaced, old[at, 0] if len(old) else 0, -1)
+    _insert_pairs(story, ((int(pks[k]) if pks[k] >= 0 else None, int(pairs.a[k]), int(pairs.b[k]),
+                           float(pairs.score[k]), relations[k], pairs.features(k)) for k in rows.tolist()), now)
     for pair in updates:  # bulk_update never applies auto_now
         pair.updated_at = now
     AlignedPair.objects.bulk_update(updates, ["score", "method", "features", "stale", "updated_at"],
@@ -378,7 +530,61 @@ def _write_pairs(story: Story, pairs, relations) -> dict[str, int]:
     return {k: counts[k] for k in ("pairs_created", "pairs_updated", "pairs_kept", "pairs_removed")}
 
 
-def _write_exchanges(story: Story, groups, passages) -> None:
+INSERT_BATCH = 5000
+_RELATIONS = list(AlignedPair.Relation.values)
+
+
+def _stored_proposals(queryset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The undecided stored pairs as an int64 array of (pk, a, b) rows, their scores and their relations (codes
+    into `_RELATIONS`), read by chunks: a million stored pairs cost tens of megabytes here, not model instances.
+    A pair of another method, or flagged stale, gets score NaN: it is never "unchanged", it is written again."""
+    rows, scores, relations = [], [], []
+    for pk, a, b, score, relation, method, stale in queryset.values_list(
+            "pk", "a_id", "b_id", "score", "relation", "method", "stale").iterator(chunk_size=10000):
+        rows.append((pk, a, b))
+        scores.append(score if method == METHOD and not stale else np.nan)
+        relations.append(_RELATIONS.index(relation) if relation in _RELATIONS else -1)
+    return (np.array(rows, dtype=np.int64).reshape(-1, 3), np.array(scores, dtype=np.float64),
+            np.array(relations, dtype=np.int64))
+
+
+def _insert_pairs(story: Story, rows, now) -> None:
+    """INSERT proposed pairs, given as an iterable of (pk or None, a, b, score, relation, features), by
+    `executemany` a batch at a time: model instances and `bulk_create` cost ten times as much for a million
+    pairs, and a batch is all that is ever held. Values go through each field's own `get_db_prep_save`, so
+    both databases get what their column wants (JSON, datetimes with zones)."""
+    fields = {f.name: f for f in AlignedPair._meta.concrete_fields}
+    names = ["story", "a", "b", "score", "method", "relation", "status", "stale", "features", "tagged_by",
+             "tagged_at", "note", "created_at", "updated_at"]
+    constant = {"story": story.pk, "method": METHOD, "status": AlignedPair.Status.PROPOSED, "stale": False,
+                "tagged_by": "", "tagged_at": None, "note": "", "created_at": now, "updated_at": now}
+    constant = {name: fields[name].get_db_prep_save(value, connection) for name, value in constant.items()}
+    quote = connection.ops.quote_name
+    # The features are written as JSON text (json.dumps per row costs more than the INSERT); PostgreSQL casts it.
+    json_placeholder = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    statements = {}
+    for with_pk in (True, False):
+        columns = (["id"] if with_pk else []) + [fields[name].column for name in names]
+        placeholders = (["%s"] if with_pk else []) + [json_placeholder if n == "features" else "%s" for n in names]
+        statements[with_pk] = (f"INSERT INTO {quote(AlignedPair._meta.db_table)} ({', '.join(map(quote, columns))}) "
+                               f"VALUES ({', '.join(placeholders)})")
+    batches = {True: [], False: []}
+    with connection.cursor() as cursor:
+        for pk, a, b, score, relation, features in rows:
+            values = {**constant, "a": a, "b": b, "score": score, "relation": relation,
+                      "features": json.dumps(features)}
+            batch = batches[pk is not None]
+            batch.append(([pk] if pk is not None else []) + [values[name] for name in names])
+            if len(batch) >= INSERT_BATCH:
+                cursor.executemany(statements[pk is not None], batch)
+                batch.clear()
+        for with_pk, batch in batches.items():
+            if batch:
+                cursor.executemany(statements[with_pk], batch)
+
+
+def _write_exchanges(story: Story, groups, passages) -> dict[int, int]:
+    """Store the groups as the story's exchanges (see the module's doc); return each group's exchange id."""
     exchanges = {e.pk: e for e in Exchange.objects.filter(story=story).select_for_update()}
     current = {p.pk: p.exchange_id for p in passages}
     pinned = {p.pk for p in passages if p.exchange_decided_by == Passage.DecidedBy.EDITOR}
@@ -413,6 +619,9 @@ def _write_exchanges(story: Story, groups, passages) -> None:
             if passage_id not in pinned:
                 members[assignment[index].pk].append(passage_id)
     for exchange_id, ids in members.items():
-        Passage.objects.filter(pk__in=ids).exclude(exchange_id=exchange_id).update(exchange_id=exchange_id)
+        for start in range(0, len(ids), WRITE_BATCH):
+            Passage.objects.filter(pk__in=ids[start:start + WRITE_BATCH]).exclude(
+                exchange_id=exchange_id).update(exchange_id=exchange_id)
     stale = [pk for pk, e in exchanges.items() if pk not in used and not e.edited_by_editor]
     Exchange.objects.filter(pk__in=stale).delete()
+    return {index: exchange.pk for index, exchange in assignment.items()}

@@ -435,6 +435,8 @@ class AlignmentJob(models.Model):
     pairs_updated = models.PositiveIntegerField(default=0)
     pairs_kept = models.PositiveIntegerField(default=0, help_text="Kept because an editor tagged them.")
     pairs_removed = models.PositiveIntegerField(default=0)
+    candidates = models.PositiveBigIntegerField(default=0, help_text="Candidate pairs the run scored (after blocking).")
+    pairs_proposed = models.PositiveIntegerField(default=0, help_text="Pairs the run proposed (kept).")
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
@@ -497,3 +499,16 @@ class Encoding(models.Model):
 
     def __str__(self):
         return f"{self.model} encoding of {self.text_sha256[:12]} ({self.n_tokens} tokens)"
+
+
+class AlignmentIndex(models.Model):
+    """What the story's last full alignment keeps so that one more article is aligned against the story alone
+    (`align.index.StoryIndex`, serialised): a cache, rebuilt by every full run, never edited."""
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="alignment_index")
+    data = models.BinaryField()
+    passages = models.PositiveIntegerField(default=0, help_text="Sentences it holds.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"alignment index of {self.story_id} ({self.passages} sentences)"

@@ -17,6 +17,7 @@ from .text.variants import Cell, variant_span, variant_table
 
 PARAPHRASE_BELOW = 50  # percent of shared words under which a word diff is a wall: read side by side instead
 MAX_WORDINGS = 6  # distinct wordings in a variant table, the drilled one included
+COUNTERPARTS_SHOWN = 50  # counterparts a drill-down reads against the passage at once (each costs a word diff)
 
 
 @dataclass
@@ -89,15 +90,16 @@ def claim_wordings(passage: Passage, counterparts: list[Counterpart]) -> ClaimWo
     )
 
 
-def drilldown(passage: Passage, filters: Filters, legend: Legend) -> list[Counterpart]:
-    """Every passage aligned to `passage` by a pair the filters keep (`AlignedPair.objects.shown`),
-    best score first (1 query)."""
-    query = (
-        AlignedPair.objects.touching(passage).shown(filters)
-        .select_related("a__article__outlet", "b__article__outlet")
-        .order_by("-score", "pk")
-    )
-    return [read_against(pair, passage, legend) for pair in query]
+def drilldown(passage: Passage, filters: Filters, legend: Legend, page: int = 1) -> tuple[list[Counterpart], int]:
+    """One page (COUNTERPARTS_SHOWN, best score first) of the passages aligned to `passage` by a pair the
+    filters keep (`AlignedPair.objects.shown`), each read against it, and how many there are in all
+    (2 queries). A page past the last is empty."""
+    query = AlignedPair.objects.touching(passage).shown(filters)
+    total = query.count()
+    start = (max(1, page) - 1) * COUNTERPARTS_SHOWN
+    pairs = (query.select_related("a__article__outlet", "b__article__outlet")
+             .order_by("-score", "pk")[start:start + COUNTERPARTS_SHOWN])
+    return [read_against(pair, passage, legend) for pair in pairs], total
 
 
 def read_against(pair: AlignedPair, passage: Passage, legend: Legend) -> Counterpart:

@@ -7,12 +7,13 @@ themselves are QuerySet methods (`Passage.objects.of_story(story).matching(filte
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import copy
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
 
+from . import storycache
 from .models import Article, Passage, Story
 from .outlets import colour_classes, monograms
 
@@ -140,10 +141,16 @@ def voice_shares(passages: Iterable[tuple[int, str | None, str]], voice_slugs: l
     return shares
 
 
-def voice_bars(story: Story, legend: Legend) -> dict[int, list[VoiceShare]]:
-    """Per article id, its share of words in each voice that speaks in it, in column order, each with
-    its segment's offset in the stacked bar (1 query)."""
-    words = Passage.objects.of_story(story).live().values_list("article_id", "voice_id", "text")
+def voice_bars(story: Story, legend: Legend, article_ids: Iterable[int] | None = None
+               ) -> dict[int, tuple[list[VoiceShare], int]]:
+    """Per article id (of `article_ids`, or every article): its share of words in each voice that speaks in
+    it, in column order, each with its segment's offset in the stacked bar; and its live passage count
+    (1 query)."""
+    words = Passage.objects.of_story(story).live()
+    if article_ids is not None:
+        words = words.filter(article_id__in=list(article_ids))
+    words = list(words.values_list("article_id", "voice_id", "text"))
+    counts = Counter(article_id for article_id, _, _ in words)
     shares = voice_shares([(a, legend.of(v).slug or None, t) for a, v, t in words], legend.slugs)
     bars = {}
     for article_id, share in shares.items():
@@ -152,18 +159,27 @@ def voice_bars(story: Story, legend: Legend) -> dict[int, list[VoiceShare]]:
             if share.get(v.slug):
                 bar.append(VoiceShare(v, share[v.slug], offset))
                 offset += share[v.slug]
-        bars[article_id] = bar
+        bars[article_id] = (bar, counts[article_id])
     return bars
 
 
-def story_articles(story: Story, legend: Legend) -> list[Article]:
-    """The story's articles with their outlet, live passage count and voice-share bar (2 queries)."""
-    articles = list(
-        Article.objects.filter(story=story).select_related("outlet")
-        .annotate(n_passages=Count("passages", filter=Q(passages__retired_at__isnull=True)))
-        .order_by("source")
-    )
-    bars = voice_bars(story, legend)
-    for article in articles:
-        article.voice_bar = bars.get(article.pk, [])
+LISTED_FIELDS = ("story_id", "outlet__name", "source", "title", "url", "published")
+
+
+def story_articles(story: Story, legend: Legend, bars: slice = slice(None), state: tuple | None = None) -> list[Article]:
+    """The story's articles with their outlet; those in the `bars` slice of them (all by default) with their
+    voice-share bar and live passage count (`voice_bar`, `n_passages`; the others have neither)
+    (2 queries; the second reads the passages of the slice's articles only). With the story's `state`
+    (`storycache.story_state`), the list is read once per state (then 1 query)."""
+    def read() -> list[Article]:
+        return list(Article.objects.filter(story=story).select_related("outlet").order_by("source")
+                    .only(*LISTED_FIELDS))  # not its HTML and text: a list of 1,000 articles reads 1,000 rows
+    articles = list(storycache.remembered(state, "articles", read)) if state else read()
+    barred = range(len(articles))[bars]
+    found = voice_bars(story, legend, [articles[n].pk for n in barred])
+    for n in barred:
+        # A remembered article is shared by every request: the bar goes on this request's copy of it.
+        article = copy.copy(articles[n]) if state else articles[n]
+        article.voice_bar, article.n_passages = found.get(article.pk, ([], 0))
+        articles[n] = article
     return articles

@@ -7,6 +7,7 @@ app_name = "newsdiff"
 
 story_patterns = [
     path("", views.story_detail, name="story"),
+    path("page/<int:page>/", views.story_more, name="story_page"),
     path("exchanges/<str:exchange>/", views.story_exchange, name="exchange"),
     path("coverage/", views.story_coverage, name="coverage"),
     path("coverage/<str:exchange>/<int:article_id>/", views.coverage_cell, name="coverage_cell"),

@@ -1,8 +1,6 @@
-import json
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from . import editing, pages
-from .export import story_export, write_pairs_csv, write_passages_csv
+from .export import CSV_COLUMNS, PASSAGE_CSV_COLUMNS, csv_lines, pair_rows, passage_rows, story_json
 from .filters import PairTagForm
 from .models import AlignedPair, Article, Passage, Story
 
@@ -40,16 +38,37 @@ def story_detail(request, slug):
 
 
 @require_GET
-@vary_on_headers("HX-Request")
-def story_exchange(request, slug, exchange):
-    """One exchange of the story page with its folded wordings filled in: htmx swaps it in when a fold
-    opens; without JavaScript the story page shows it so (`?open=`)."""
+def story_more(request, slug, page):
+    """The next page of the story page's exchanges: htmx swaps it in for the sentinel at the end of the grid
+    when it scrolls into view; without JavaScript the sentinel's link opens the story page at that page."""
     story = get_object_or_404(Story, slug=slug)
     if not request.htmx:
         query = request.GET.copy()
-        query["open"] = exchange
-        return redirect(f"{reverse('newsdiff:story', args=[slug])}?{query.urlencode()}#x{exchange}")
+        query["page"] = page
+        return redirect(f"{reverse('newsdiff:story', args=[slug])}?{query.urlencode()}")
+    return render(request, "newsdiff/story_detail.html#blocks", pages.story_page(story, _with_page(request.GET, page)))
+
+
+def _with_page(params, page: int):
+    changed = params.copy()
+    changed["page"] = str(page)
+    return changed
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def story_exchange(request, slug, exchange):
+    """One exchange of the story page with its folded wordings filled in: htmx swaps it in when a fold
+    opens or more claims are asked for; without JavaScript the story page shows it so (`?open=`, at the
+    page that has it)."""
+    story = get_object_or_404(Story, slug=slug)
     context = pages.exchange_block(story, exchange, request.GET)
+    if not request.htmx:
+        query = request.GET.copy()
+        query["open"] = exchange
+        if context:
+            query["page"] = context["block"].page
+        return redirect(f"{reverse('newsdiff:story', args=[slug])}?{query.urlencode()}#x{exchange}")
     if context is None:
         raise Http404("no such exchange under these filters")
     return render(request, "newsdiff/story_detail.html#block", context)
@@ -147,16 +166,20 @@ def article_detail(request, slug, article_id):
 @require_GET
 def story_download(request, slug, fmt):
     """The story as JSON, its pairs as CSV, or (`passages.csv`) its passages as CSV; with the story page's
-    filters in the query string, only what the page shows under them."""
+    filters in the query string, only what the page shows under them. Streamed as it is read: the first
+    bytes leave at once and the server's memory stays flat whatever the story's size."""
     if fmt not in ("json", "csv", "passages-csv"):
         raise Http404("export formats are json and csv")
     story = get_object_or_404(Story, slug=slug)
-    data = story_export(story, pages.export_filters(story, request.GET))
+    filters = pages.export_filters(story, request.GET)
     if fmt == "json":
-        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json")
+        response = StreamingHttpResponse(story_json(story, filters), content_type="application/json")
+    elif fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(pair_rows(story, filters), CSV_COLUMNS),
+                                         content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        (write_passages_csv if fmt == "passages-csv" else write_pairs_csv)(data, response)
+        response = StreamingHttpResponse(csv_lines(passage_rows(story, filters), PASSAGE_CSV_COLUMNS),
+                                         content_type="text/csv; charset=utf-8")
     name = f"{story.slug}-passages.csv" if fmt == "passages-csv" else f"{story.slug}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -63,7 +63,7 @@ def test_pairs_and_exchanges_are_exported_with_their_tags(story):
         "a": a.pk, "b": b.pk, "relation": "variant", "status": "confirmed", "tagged_by": "ed", "note": "checked"}
     assert data["exchanges"] == [{"id": exchange.pk, "title": "Meeting place", "position": 0,
                                   "passages": [a.pk, b.pk]}]
-    rows = list(csv.DictReader(io.StringIO(_csv(data))))
+    rows = list(csv.DictReader(io.StringIO(_csv(story))))
     assert rows[0]["a_text"] == a.text and rows[0]["b_text"] == b.text and rows[0]["status"] == "confirmed"
 
 
@@ -95,9 +95,9 @@ def test_voice_shares_count_words():
     assert shares == {1: {"a": 0.75, "b": 0.25, "c": 0.0}}
 
 
-def _csv(data):
+def _csv(story):
     out = io.StringIO()
-    write_pairs_csv(data, out)
+    write_pairs_csv(story, out)
     return out.getvalue()
 
 

@@ -39,7 +39,7 @@ def test_article_text_is_inert_on_the_coverage_page(client):
 
 def test_the_coverage_page_runs_a_fixed_number_of_queries_whatever_the_story_size(
         client, django_assert_max_num_queries):
-    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 7,
+    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 12,
                                              lambda story: reverse("newsdiff:coverage", args=[story.slug]))
 
 
@@ -76,4 +76,25 @@ def test_a_coverage_cell_runs_a_fixed_number_of_queries_whatever_the_story_size(
         article = story.articles.order_by("pk").first()
         exchange = story.exchanges.order_by("position").first()
         return reverse("newsdiff:coverage_cell", args=[story.slug, exchange.pk, article.pk])
-    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 10, path)
+    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 14, path)
+
+
+def test_coverage_shows_a_page_of_articles_and_the_most_widely_carried_claims(client, monkeypatch):
+    monkeypatch.setattr("newsdiff.grid.COVERAGE_ARTICLES", 2)
+    monkeypatch.setattr("newsdiff.grid.COVERAGE_CLAIMS", 1)
+    monkeypatch.setattr("newsdiff.grid.COVERAGE_BADGES", 1)
+    story = build_story(5, slug="five")
+    url = reverse("newsdiff:coverage", args=[story.slug])
+    html = client.get(url + "?min_score=0.1").content.decode()
+    head = html[html.index("<thead>"):html.index("</thead>")]
+    assert head.count('title="Outlet') == 2 and 'title="Outlet 00"' in head and "All 5" in head
+    assert "page 1 of 3 (5 articles)" in html and 'href="?min_score=0.1&amp;page=2">next</a>' in html
+    last = client.get(url + "?min_score=0.1&page=3").content.decode()
+    last_head = last[last.index("<thead>"):last.index("</thead>")]
+    assert last_head.count('title="Outlet') == 1 and 'title="Outlet 04"' in last_head and "previous</a>" in last
+    # Row totals count every article, whatever the page: the guarantees exchange has 2 passages in each of 5.
+    assert re.search(r'guarantees · expansion</th>.*?<td class="num">10</td>', html, re.S)
+    claims = html[html.index('<ol class="claims">'):]
+    assert claims.count("<li>") == 1 and "the 1 most widely carried listed" in html
+    # Carried by 3 of the 5 (claims group by stars over the chained pairs): one named, and so for the 2 others.
+    assert "and 2 more articles" in claims and "and 1 more article<" in claims

@@ -97,7 +97,7 @@ def test_the_drilldown_runs_a_fixed_number_of_queries_whatever_the_story_size(
     def path(story):
         passage = Passage.objects.filter(article__story=story).order_by("pk")[1]
         return reverse("newsdiff:passage", args=[story.slug, passage.pk])
-    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 5, path)
+    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 6, path)
 
 
 # All wordings of one claim, and a citation ------------------------------------------------------------------
@@ -178,3 +178,23 @@ def test_drilldown_links_push_their_url_and_the_page_holds_the_same_panel(client
     page = drill(client, seize).content.decode()
     assert '<div id="drilldown" class="drilldown-page">' in page
     assert fragment.strip() in page  # the same panel, as a page
+
+
+def test_a_hubs_drilldown_reads_a_page_of_counterparts_best_score_first(client, monkeypatch,
+                                                                        django_assert_max_num_queries):
+    from newsdiff.models import AlignedPair
+    monkeypatch.setattr("newsdiff.parallel.COUNTERPARTS_SHOWN", 2)
+    story = build_story(5, slug="hub")
+    hub = Passage.objects.filter(article__story=story, position=1).order_by("pk").first()
+    others = Passage.objects.filter(article__story=story, position=1).exclude(pk=hub.pk).exclude(
+        pk__in=AlignedPair.objects.filter(a=hub).values("b"))
+    AlignedPair.objects.bulk_create([AlignedPair(story=story, a=hub, b=p, score=0.2 + n / 10, method="test")
+                                     for n, p in enumerate(others)])  # 4 counterparts in all
+    url = reverse("newsdiff:passage", args=[story.slug, hub.pk])
+    with django_assert_max_num_queries(6):
+        first = client.get(url + "?min_score=0.1", **HX).content.decode()
+    assert "4 aligned passages" in first and "1–2 of 4, best score first" in first
+    assert first.count('class="counterpart ') == 2 and "score 0.70" in first and "score 0.20" not in first
+    assert f'hx-get="{url}?min_score=0.1&amp;page=2" hx-target="#drilldown"' in first
+    second = client.get(url + "?min_score=0.1&page=2").content.decode()
+    assert "3–4 of 4" in second and "score 0.20" in second and "previous</a>" in second and "next</a>" not in second

@@ -2,8 +2,10 @@
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
+from newsdiff import editing
 from newsdiff.models import AlignedPair, Article, Outlet
 
 from .conftest import HOSTILE, assert_inert, assert_same_queries_at_5_and_50_articles, build_story
@@ -140,7 +142,8 @@ def test_the_minimum_score_and_status_filters_change_the_claims_shown(client, st
         return len(claim_rows(page(client, story, query=query, **HX).content.decode()))
     assert claims() == 3
     assert claims("?min_score=0.6") == 2  # the hours claim's pairs score 0.5
-    AlignedPair.objects.filter(a__text__contains="guarantees").update(status=AlignedPair.Status.REJECTED)
+    editing.tag_pairs(AlignedPair.objects.filter(a__text__contains="guarantees"), User.objects.create(username="ed"),
+                      status=AlignedPair.Status.REJECTED)  # as an editor rejects them: the pages see it at once
     assert claims() == 2  # rejected pairs are hidden by default
     assert claims("?status=rejected") == 1
 
@@ -152,7 +155,7 @@ def test_article_text_is_inert_on_the_story_page_its_fragment_and_its_folds(clie
     assert_inert(page(client, story, query="?open=all").content.decode())
 
 
-@pytest.mark.parametrize("query, bound", [("", 9), ("?by=outlet&q=the", 9), ("?open=all", 9)])
+@pytest.mark.parametrize("query, bound", [("", 14), ("?by=outlet&q=the", 15), ("?open=all", 14), ("?page=2", 14)])
 def test_the_story_page_runs_a_fixed_number_of_queries_whatever_the_story_size(
         client, django_assert_max_num_queries, query, bound):
     assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, bound,
@@ -173,4 +176,58 @@ def test_an_exchanges_folds_fragment_runs_a_fixed_number_of_queries_whatever_the
         exchange = story.exchanges.order_by("position").first()
         return reverse("newsdiff:exchange", args=[story.slug, exchange.pk]) + "?fold=x"
     client.defaults["HTTP_HX_REQUEST"] = "true"
-    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 9, path)
+    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 14, path)
+
+
+def test_a_scrolled_in_page_of_exchanges_runs_a_fixed_number_of_queries_whatever_the_story_size(
+        client, django_assert_max_num_queries, monkeypatch):
+    monkeypatch.setattr("newsdiff.grid.EXCHANGES_PER_PAGE", 1)
+    client.defaults["HTTP_HX_REQUEST"] = "true"
+    assert_same_queries_at_5_and_50_articles(client, django_assert_max_num_queries, 14,
+                                             lambda story: reverse("newsdiff:story_page", args=[story.slug, 2]))
+
+
+def test_the_story_page_shows_a_page_of_exchanges_and_fetches_the_next_as_it_scrolls_into_view(
+        client, story, monkeypatch):
+    monkeypatch.setattr("newsdiff.grid.EXCHANGES_PER_PAGE", 1)
+    html = page(client, story, query="?min_score=0.1").content.decode()
+    assert '<h2 class="title">guarantees · expansion</h2>' in html and "meeting · hours</h2>" not in html
+    assert re.search(r"2 exchanges · 3 claims\s*· 9 passages", html)  # the summary counts every page
+    sentinel = re.search(r'<tbody class="next-page" hx-get="([^"]+)" hx-trigger="revealed"', html)
+    assert sentinel and "/page/2/" in sentinel.group(1) and "min_score=0.1" in sentinel.group(1)
+    # The next page, as htmx fetches it: its exchanges' rows only, under the same filters.
+    more = client.get(sentinel.group(1).replace("&amp;", "&"), **HX).content.decode()
+    assert "<html" not in more and "<table" not in more and '<h2 class="title">meeting · hours</h2>' in more
+    assert "guarantees · expansion</h2>" not in more and 'class="next-page"' not in more  # the last page
+    # Without JavaScript: a plain link to the page, which the jump list also uses for exchanges on other pages.
+    assert '<a href="?min_score=0.1&amp;page=2" hx-boost="false">Next exchanges (page 2 of 2)' in html
+    assert 'href="?min_score=0.1&amp;page=2#x' in html
+    second = page(client, story, query="?min_score=0.1&page=2").content.decode()
+    assert '<h2 class="title">meeting · hours</h2>' in second and "previous page" in second
+    assert page(client, story, query="?page=99").status_code == 200  # past the last: the last page
+    assert client.get(sentinel.group(1).replace("&amp;", "&")).status_code == 302  # as a page: the story page
+
+
+def test_an_exchange_shows_its_first_claims_and_more_on_request(client, story, monkeypatch):
+    monkeypatch.setattr("newsdiff.grid.CLAIMS_SHOWN", 1)
+    html = page(client, story).content.decode()
+    guarantees = html[html.index("guarantees · expansion</h2>"):html.index("meeting · hours</h2>")]
+    assert len(claim_rows(guarantees)) == 1 and "2 claims ·" in guarantees
+    more = re.search(r'<a href="([^"]+)" hx-get="\1" hx-target="closest tbody"[^>]*>1 more claim in this exchange',
+                     guarantees)
+    assert more
+    block = client.get(more.group(1).replace("&amp;", "&"), **HX).content.decode()
+    assert len(claim_rows(block)) == 2 and "more claim" not in block
+    # Without JavaScript the same link opens the story page with that exchange's rows shown.
+    redirected = client.get(more.group(1).replace("&amp;", "&"))
+    assert redirected.status_code == 302
+    assert len(claim_rows(client.get(redirected["Location"]).content.decode())) == 3
+
+
+def test_a_fold_lists_at_most_fold_limit_wordings_and_points_to_the_drilldown_for_the_rest(
+        client, monkeypatch):
+    monkeypatch.setattr("newsdiff.grid.FOLD_LIMIT", 1)
+    html = page(client, build_story(3), query="?open=all").content.decode()
+    territory = next(r for r in claim_rows(html) if "the territory" in r)
+    assert "3 wordings" in territory and territory.count('class="passage-link') == 2  # the first and one more
+    assert "and 1 more" in territory and "the drill-down</a> lists every passage aligned to the first" in territory

@@ -59,15 +59,19 @@ different words: quote drift), or "paraphrase".
 from __future__ import annotations
 
 import math
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from scipy import sparse
 from threadpoolctl import threadpool_limits
 
 from ..text import cues
+from .candidates import candidate_pairs, distinct_keys
 from .semantic import SemanticSpace, bertscore
 from .text import Normaliser, is_content, quoted_spans
 
@@ -95,6 +99,8 @@ class Options:
     opposing_voice_factor: float = 0.7
     semantic_floor: float = 0.11
     semantic_candidates: int = 30
+    lexical_candidates: int = 150
+    max_partners: int = 100
     aliases: tuple[tuple[str, ...], ...] = ()
     actor_words: tuple[str, ...] = ()
     workers: int = -1
@@ -115,11 +121,23 @@ class Prepared:
     items: list[Item]
     terms: list[list[str]]
     idf: dict[str, float]
-    matrix: np.ndarray  # rows: l2-normalised tf-idf vectors
+    matrix: sparse.csr_matrix  # rows: l2-normalised tf-idf vectors over `vocabulary` (float32)
     vocabulary: dict[str, int]
+    size: int = 0  # sentences `idf` counts (0: these items); a part of a story is scored as the whole would be
 
 
-def prepare(items: list[Item], options: Options) -> Prepared:
+def prepare(items: list[Item], options: Options, terms: list[list[str]] | None = None) -> Prepared:
+    """The items' terms (`item_terms`, or `terms` when already made), idf and tf-idf rows."""
+    terms = terms if terms is not None else item_terms(items, options)
+    n = max(len(items), 1)
+    df = Counter(t for ts in terms for t in set(ts))
+    idf = {t: math.log((n + 1) / d) for t, d in df.items()}  # +1: a term in every item of a tiny story still counts
+    vocabulary = {t: k for k, t in enumerate(sorted(t for t, d in df.items() if d >= 2))}
+    return Prepared(items, terms, idf, tfidf_matrix(terms, idf, vocabulary), vocabulary)
+
+
+def item_terms(items: list[Item], options: Options) -> list[list[str]]:
+    """Each item's content terms as the aligner compares them (see the module's contract)."""
     norm = Normaliser(options.aliases)
     actors = {w for phrase in options.actor_words for w in norm.words(phrase)}
     terms = []
@@ -128,151 +146,299 @@ def prepare(items: list[Item], options: Options) -> Prepared:
         for _, stem in norm.tokens(item.text):
             if stem in actors or not is_content(stem):
                 continue
-            term = stem if stem[0].isdigit() or not options.prefix else stem[: options.prefix]
-            kept.append(term)
+            kept.append(stem if stem[0].isdigit() or not options.prefix else stem[: options.prefix])
         terms.append(kept)
-    n = max(len(items), 1)
-    df = Counter(t for ts in terms for t in set(ts))
-    idf = {t: math.log((n + 1) / d) for t, d in df.items()}  # +1: a term in every item of a tiny story still counts
-    vocabulary = {t: k for k, t in enumerate(sorted(t for t, d in df.items() if d >= 2))}
-    matrix = np.zeros((len(items), len(vocabulary)), dtype=np.float32)
-    for row, ts in enumerate(terms):
-        for t in ts:
-            if t in vocabulary:
-                matrix[row, vocabulary[t]] += idf[t]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix /= np.where(norms > 0, norms, 1)
-    return Prepared(items, terms, idf, matrix, vocabulary)
+    return terms
+
+
+def tfidf_matrix(terms: list[list[str]], idf: dict[str, float], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    """One l2-normalised row per term list: each term of `vocabulary` weighs idf times its count."""
+    columns = [vocabulary[t] for ts in terms for t in ts if t in vocabulary]
+    lengths = [sum(1 for t in ts if t in vocabulary) for ts in terms]
+    rows = np.repeat(np.arange(len(terms)), lengths)
+    weights = np.array([idf[t] for ts in terms for t in ts if t in vocabulary], dtype=np.float32)
+    matrix = sparse.csr_matrix((weights, (rows, np.array(columns, dtype=np.int64))),
+                               shape=(len(terms), len(vocabulary)), dtype=np.float32)  # duplicates summed
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    return sparse.csr_matrix(sparse.diags(1 / np.where(norms > 0, norms, 1)).astype(np.float32) @ matrix)
 
 
 def score_pairs(items: list[Item], options: Options = Options(), prepared: Prepared | None = None,
-                progress=None, base: dict | None = None, semantic: SemanticSpace | None = None) -> list[ScoredPair]:
-    """Pairs of `items` (sentences only) scoring at least the threshold; `semantic` rows follow the sentences."""
+                progress=None, base: "Scores | None" = None, semantic: SemanticSpace | None = None) -> list[ScoredPair]:
+    """Pairs of `items` (sentences only) scoring at least the threshold, best first; `semantic` rows follow
+    the sentences."""
+    return pair_table(items, options, prepared, progress, base, semantic).scored_pairs()
+
+
+def pair_table(items: list[Item], options: Options = Options(), prepared: Prepared | None = None,
+               progress=None, base: "Scores | None" = None, semantic: SemanticSpace | None = None) -> "PairTable":
+    """What `score_pairs` returns, as arrays: a 1,000-article story keeps millions of pairs."""
     sentences = [i for i in items if i.kind == "sentence"]
     prepared = prepared or prepare(sentences, options)
     base = base if base is not None else base_scores(prepared, options, progress, semantic)
-    neighbours = _neighbours(prepared.items)
-
-    def supported():
-        for (r, c), evidence in base.items():
-            support = 0.0
-            for step in (-1, 1):
-                nr, nc = neighbours.get((r, step)), neighbours.get((c, step))
-                if nr is not None and nc is not None:
-                    other = base.get((min(nr, nc), max(nr, nc)))
-                    support = max(support, other.value if other else 0.0)
-            yield r, c, evidence, support
-
-    return _kept(prepared.items, supported(), options)
-
-
-def _kept(items: list[Item], scored, options: Options) -> list[ScoredPair]:
-    """The pairs of `scored` ((row, row, Evidence, neighbour support) over `items`) whose score,
-    base value plus `w_neighbour` times the support, reaches the threshold: best first."""
-    pairs = []
-    for r, c, evidence, support in scored:
-        score = evidence.value + options.w_neighbour * support
-        if score >= options.threshold:
-            a, b = items[r].id, items[c].id
-            pairs.append(ScoredPair(min(a, b), max(a, b), round(score, 4), {
-                "base": round(evidence.value, 4), "lexical": round(evidence.lexical, 4),
-                "semantic": round(evidence.semantic, 4), "neighbour": round(support, 4)}))
-    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
-    return pairs
+    return _kept(prepared.items, base, neighbour_support(prepared.items, base), options)
 
 
 @dataclass(frozen=True)
-class Evidence:
-    value: float  # max(lexical, rescaled semantic), times the voice factor
-    lexical: float
-    semantic: float  # the raw BERTScore F1 (0 without a semantic space)
+class PairTable:
+    """Kept pairs as arrays, one entry per pair (`a < b`, item ids), best first: what the job writes."""
+
+    a: np.ndarray
+    b: np.ndarray
+    score: np.ndarray
+    base: np.ndarray
+    lexical: np.ndarray
+    semantic: np.ndarray
+    neighbour: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def features(self, k: int) -> dict:
+        return {"base": round(float(self.base[k]), 4), "lexical": round(float(self.lexical[k]), 4),
+                "semantic": round(float(self.semantic[k]), 4), "neighbour": round(float(self.neighbour[k]), 4)}
+
+    def scored_pairs(self) -> list[ScoredPair]:
+        return [ScoredPair(int(a), int(b), float(score), self.features(k))
+                for k, (a, b, score) in enumerate(zip(self.a.tolist(), self.b.tolist(), self.score.tolist()))]
+
+    def triples(self):
+        """(a, b, score) per pair: what grouping and claims read."""
+        return zip(self.a.tolist(), self.b.tolist(), self.score.tolist())
+
+    @classmethod
+    def concatenate(cls, tables: list["PairTable"]) -> "PairTable":
+        parts = {name: np.concatenate([getattr(t, name) for t in tables]) for name in cls.__dataclass_fields__}
+        order = np.lexsort((parts["b"], parts["a"], -parts["score"]))
+        return cls(**{name: values[order] for name, values in parts.items()})
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Evidence for the scored pairs, one entry per pair: rows `a < b` of the prepared items, sorted."""
+
+    a: np.ndarray
+    b: np.ndarray
+    value: np.ndarray  # max(lexical, rescaled semantic), times the voice factor
+    lexical: np.ndarray
+    semantic: np.ndarray  # the raw BERTScore F1 (0 without a semantic space)
+    candidates: int = 0  # pairs scored, before those with no evidence were dropped
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+def neighbour_support(items: list[Item], base: Scores) -> np.ndarray:
+    """Per pair of `base`: the higher base value of the pairs of their previous and of their next sentences."""
+    n = len(items)
+    if not len(base):
+        return np.zeros(0)
+    previous, following = _neighbour_rows(items)
+    keys = base.a * n + base.b
+    support = np.zeros(len(base))
+    for step in (previous, following):
+        r, c = step[base.a], step[base.b]
+        has = (r >= 0) & (c >= 0)
+        wanted = np.minimum(r, c) * n + np.maximum(r, c)
+        at = np.clip(np.searchsorted(keys, wanted), 0, len(keys) - 1)
+        found = has & (keys[at] == wanted)
+        support = np.maximum(support, np.where(found, base.value[at], 0.0))
+    return support
+
+
+def _kept(items: list[Item], base: Scores, support: np.ndarray, options: Options) -> PairTable:
+    """The pairs of `base` whose score, base value plus `w_neighbour` times its `support`, reaches the
+    threshold and that are among the `max_partners` best of either passage's: best first.
+
+    The cap keeps what a reader can use (a claim that 1,000 articles carried still shows as one claim:
+    its passages are tied through their best partners) and keeps the stored pairs linear in the story.
+    """
+    score = base.value + options.w_neighbour * support
+    kept = np.flatnonzero(score >= options.threshold)
+    kept = kept[_among_best(base.a[kept], base.b[kept], score[kept], options.max_partners, len(items))]
+    ids = np.array([i.id for i in items], dtype=np.int64)
+    a, b = ids[base.a[kept]], ids[base.b[kept]]
+    order = np.lexsort((np.maximum(a, b), np.minimum(a, b), -np.round(score[kept], 4)))
+    kept, a, b = kept[order], a[order], b[order]
+    return PairTable(np.minimum(a, b), np.maximum(a, b), np.round(score[kept], 4), np.round(base.value[kept], 4),
+                     np.round(base.lexical[kept], 4), np.round(base.semantic[kept], 4), np.round(support[kept], 4))
+
+
+def _among_best(a: np.ndarray, b: np.ndarray, score: np.ndarray, k: int, n: int) -> np.ndarray:
+    """Mask of the pairs that rank among the `k` highest-scoring pairs of a or of b (ties: lower row first)."""
+    if not k or len(a) == 0:
+        return np.ones(len(a), dtype=bool)
+    ends = np.concatenate([a, b])
+    pair = np.concatenate([np.arange(len(a)), np.arange(len(a))])
+    order = np.lexsort((np.concatenate([b, a]), -np.concatenate([score, score]), ends))
+    starts = np.searchsorted(ends[order], np.arange(n))
+    rank = np.arange(len(order)) - starts[ends[order]]
+    best = np.zeros(len(a), dtype=bool)
+    best[pair[order][rank < k]] = True
+    return best
 
 
 def base_scores(prepared: Prepared, options: Options, progress=None,
-                semantic: SemanticSpace | None = None, focus: np.ndarray | None = None) -> dict[tuple[int, int], Evidence]:
-    """Evidence for every candidate cross-article pair (row indices r < c).
+                semantic: SemanticSpace | None = None, focus: np.ndarray | None = None, support: bool = False) -> Scores:
+    """Evidence for the candidate cross-article pairs (`align.candidates`): rows r < c.
 
-    Vectorised per row: cosine and rapidfuzz's `cdist` per block of one article against the
-    later ones; the two rarest shared terms from an idf-weighted presence matrix; the semantic
-    F1 for the candidates only. With `focus` (one bool per row), only pairs with a focus row on
-    at least one side are scored (headlines against the story's sentences).
+    Vectorised over the candidates, a block at a time: cosine from the sparse tf-idf rows, the two
+    rarest shared terms from an idf-weighted presence matrix, rapidfuzz's `cpdist` for the fuzzy
+    ratio, the semantic F1 for the pairs near in the semantic space only. With `focus` (one bool per
+    row), candidates are sought from the focus rows only (headlines against the story's sentences; one new
+    article against the story); `support` then also scores the neighbour pairs their support needs.
     """
-    # Many small matrix products: OpenBLAS's threads cost far more than they save here
-    # (measured: 0.4 s on one thread, 14 s on two, for 861 passages).
-    with threadpool_limits(1, user_api="blas"):
-        return _base_scores(prepared, options, progress, semantic, focus)
+    return _base_scores(prepared, options, progress, semantic, focus, support)
+
+
+# The token matching (the costliest evidence) is skipped for pairs whose words alone already score this many
+# times the threshold: it could only confirm them. 2 (words alone >= 0.9) moves no development score; 1.5 moved
+# Geneva's exchanges by 0.01 (the semantic score of kept pairs feeds their neighbours' support and the grouping).
+SEMANTIC_UNLESS = 2.0
+SCORE_BLOCK = 20_000  # candidate pairs per vectorised block (one thread's work)
 
 
 def _base_scores(prepared: Prepared, options: Options, progress, semantic: SemanticSpace | None,
-                 focus: np.ndarray | None = None):
-    items, terms = prepared.items, prepared.terms
+                 focus: np.ndarray | None = None, support: bool = False) -> Scores:
+    items = prepared.items
     n = len(items)
     if n < 2:
-        return {}
-    log_n = math.log(n)
-    strings = [" ".join(ts) for ts in terms]
+        empty = np.zeros(0)
+        return Scores(empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty)
     articles = np.array([i.article for i in items])
-    weighted = (prepared.matrix > 0) * np.array(
-        [prepared.idf[t] for t in sorted(prepared.vocabulary, key=prepared.vocabulary.get)], dtype=np.float32
-    )
-    columns = [np.array(sorted({prepared.vocabulary[t] for t in ts if t in prepared.vocabulary}), dtype=int)
-               for ts in terms]
-    voices = np.array([i.voice for i in items])
-    official = np.array([bool(i.voice) and not i.default_voice for i in items])
-    order = np.unique(articles)
-    near = _semantic_candidates(semantic, articles, options.semantic_candidates) if semantic is not None else None
-    out: dict[tuple[int, int], Evidence] = {}
+    found = candidate_pairs(prepared.matrix, articles, semantic.sentences if semantic is not None else None,
+                            options.lexical_candidates, options.semantic_candidates if semantic is not None else 0,
+                            rows=None if focus is None else np.flatnonzero(focus))
+    a, b, close = found.a, found.b, found.close
+    if focus is not None:
+        either = focus[a] | focus[b]
+        a, b, close = a[either], b[either], close[either]
+    evidence = _Evidence(prepared, options, semantic)
+    value, lexical, similar = evidence(a, b, close, progress)
+    candidates = len(a)
+    if focus is None or support:
+        # A pair short of the threshold may reach it with its neighbours' support (score_pairs): score the
+        # pairs of its previous and of its next sentences too when blocking left them out.
+        reach = options.w_neighbour * max(options.same_voice_bonus, 1.0)
+        hopeful = (value < options.threshold) & (value >= options.threshold - reach)
+        more = _missing_neighbour_pairs(items, a[hopeful], b[hopeful], a * n + b, n)
+        if focus is not None:
+            more = more[focus[more // n] | focus[more % n]]
+        if len(more):
+            extra = evidence(more // n, more % n, np.zeros(len(more), dtype=bool), None)
+            order = np.argsort(np.concatenate([a * n + b, more]), kind="stable")
+            a, b = np.concatenate([a, more // n])[order], np.concatenate([b, more % n])[order]
+            value, lexical, similar = (np.concatenate([x, y])[order] for x, y in zip((value, lexical, similar), extra))
+            candidates += len(more)
+    keep = value > 0
+    return Scores(a[keep], b[keep], value[keep], lexical[keep], similar[keep], candidates=candidates)
 
-    def score_block(rows: np.ndarray, later: np.ndarray) -> None:
-        """Evidence for each row against the columns `later` (other articles), into `out`."""
-        cosine = prepared.matrix[rows] @ prepared.matrix[later].T
-        fuzzy = process.cdist([strings[r] for r in rows], [strings[c] for c in later],
-                              scorer=fuzz.token_set_ratio, dtype=np.uint8, workers=options.workers)
+
+def _missing_neighbour_pairs(items: list[Item], a: np.ndarray, b: np.ndarray, known: np.ndarray,
+                             n: int) -> np.ndarray:
+    """Keys (r * n + c, r < c) of the pairs of previous and of next sentences of the pairs (a, b), cross-article,
+    not in the sorted `known` keys."""
+    previous, following = _neighbour_rows(items)
+    articles = np.array([i.article for i in items])
+    keys = []
+    for step in (previous, following):
+        r, c = step[a], step[b]
+        ok = (r >= 0) & (c >= 0) & (articles[np.maximum(r, 0)] != articles[np.maximum(c, 0)])
+        keys.append(np.minimum(r, c)[ok] * n + np.maximum(r, c)[ok])
+    wanted = distinct_keys(keys)
+    at = np.clip(np.searchsorted(known, wanted), 0, max(len(known) - 1, 0))
+    return wanted[known[at] != wanted] if len(known) else wanted
+
+
+class _Evidence:
+    """The evidence of given pairs of a story's prepared sentences, vectorised a block at a time."""
+
+    def __init__(self, prepared: Prepared, options: Options, semantic: SemanticSpace | None):
+        items = prepared.items
+        self.prepared, self.options, self.semantic = prepared, options, semantic
+        self.log_n = math.log(prepared.size or len(items))
+        self.strings = [" ".join(ts) for ts in prepared.terms]
+        self.presence = prepared.matrix.copy()
+        self.presence.data[:] = 1.0
+        idf = np.array([prepared.idf[t] for t in sorted(prepared.vocabulary, key=prepared.vocabulary.get)],
+                       dtype=np.float32)
+        self.weighted = sparse.csr_matrix(self.presence @ sparse.diags(idf))
+        self.voices = np.array([i.voice for i in items])
+        self.official = np.array([bool(i.voice) and not i.default_voice for i in items])
+
+    def __call__(self, a: np.ndarray, b: np.ndarray, close: np.ndarray, progress=None):
+        """(value, lexical, semantic) arrays for the pairs of rows (a, b); semantic only where `close`.
+
+        Blocks of pairs run on every core (numpy, scipy and rapidfuzz release the GIL in their loops), each
+        on one BLAS thread: the products are many and small.
+        """
+        o = self.options
+        lexical, similar = np.zeros(len(a)), np.zeros(len(a))
+        voices, official = self.voices, self.official
+        same = (voices[a] == voices[b]) & (voices[a] != "")
+        opposed = ~same & official[a] & official[b]
+        factor = np.where(same, o.same_voice_bonus, np.where(opposed, o.opposing_voice_factor, 1.0))
+        starts = range(0, len(a), SCORE_BLOCK)
+        done = 0
+
+        def block(start: int) -> None:
+            end = start + SCORE_BLOCK
+            lexical[start:end] = self._lexical(a[start:end], b[start:end])
+            if self.semantic is not None:
+                # The token matching costs most: only for pairs near in the semantic space that the words alone
+                # do not already keep.
+                ra, rb = a[start:end], b[start:end]
+                near = np.flatnonzero(close[start:end] & (lexical[start:end] * factor[start:end]
+                                                          < o.threshold * SEMANTIC_UNLESS))
+                order = near[np.argsort(ra[near], kind="stable")]
+                for group in np.split(order, np.flatnonzero(np.diff(ra[order])) + 1) if len(order) else ():
+                    similar[start + group] = bertscore(self.semantic, int(ra[group[0]]), rb[group].tolist())
+
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(_workers(o.workers)) as pool:
+            for _ in pool.map(block, starts):
+                done = min(done + SCORE_BLOCK, len(a))
+                if progress:
+                    progress(done, len(a))
+        rescaled = np.maximum(0.0, (similar - o.semantic_floor) / (1 - o.semantic_floor))
+        return np.maximum(lexical, rescaled) * factor, lexical, similar
+
+    def _lexical(self, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
+        o, matrix = self.options, self.prepared.matrix
+        cosine = np.asarray(matrix[ra].multiply(matrix[rb]).sum(axis=1)).ravel()
+        rare = _two_rarest(self.presence[ra].multiply(self.weighted[rb]).tocsr()) / (2 * self.log_n)
+        fuzzy = process.cpdist([self.strings[r] for r in ra.tolist()], [self.strings[c] for c in rb.tolist()],
+                               scorer=fuzz.token_set_ratio, dtype=np.uint8, workers=1)
         fuzzy = np.maximum(0.0, fuzzy / 100.0 - 0.3)
-        later_weighted = weighted[later]
-        for ri, r in enumerate(rows):
-            close = np.isin(later, near[r]) if near is not None else np.zeros(len(later), dtype=bool)
-            hits = np.flatnonzero((cosine[ri] > 0) | close)
-            if len(hits) == 0:
-                continue
-            if len(columns[r]):
-                shared = later_weighted[np.ix_(hits, columns[r])]  # idf of r's terms present in each hit
-                if shared.shape[1] > 2:
-                    shared = -np.partition(-shared, 1, axis=1)[:, :2]
-                rare = shared.sum(axis=1) / (2 * log_n)
-            else:
-                rare = np.zeros(len(hits))
-            lexical = (1 - options.w_fuzzy) * ((1 - options.w_rare) * cosine[ri, hits] + options.w_rare * rare)
-            lexical += options.w_fuzzy * fuzzy[ri, hits] * (cosine[ri, hits] > 0)
-            c = later[hits]
-            similar = np.zeros(len(c))
-            semantic_hits = np.flatnonzero(close[hits])
-            if len(semantic_hits):  # the token matching costs most: only for the nearest candidates
-                similar[semantic_hits] = bertscore(semantic, int(r), c[semantic_hits])
-            rescaled = np.maximum(0.0, (similar - options.semantic_floor) / (1 - options.semantic_floor))
-            same = (voices[c] == voices[r]) & (voices[c] != "")
-            opposed = ~same & official[c] & official[r]
-            factor = np.where(same, options.same_voice_bonus, np.where(opposed, options.opposing_voice_factor, 1.0))
-            value = np.maximum(lexical, rescaled) * factor
-            for col, v, lex, sem in zip(c.tolist(), value.tolist(), lexical.tolist(), similar.tolist()):
-                if v > 0:
-                    out[(int(r), col)] = Evidence(v, lex, sem)
+        lex = (1 - o.w_fuzzy) * ((1 - o.w_rare) * cosine + o.w_rare * rare)
+        return lex + o.w_fuzzy * fuzzy * (cosine > 0)
 
-    for done, article in enumerate(order):
-        rows = np.flatnonzero(articles == article)
-        later = np.flatnonzero(articles > article)  # each article pair once
-        blocks = [(rows, later)] if focus is None else [
-            (rows[focus[rows]], later), (rows[~focus[rows]], later[focus[later]])]
-        for block_rows, block_later in blocks:
-            if len(block_rows) and len(block_later):
-                score_block(block_rows, block_later)
-        if progress:
-            progress(done + 1, len(order))
+
+def _workers(workers: int) -> int:
+    """`Options.workers` as a thread count: -1 is every core."""
+    return os.cpu_count() or 1 if workers < 1 else workers
+
+
+def _two_rarest(shared: sparse.csr_matrix) -> np.ndarray:
+    """Per row: the sum of its two largest entries (the idf of the two rarest terms two passages share)."""
+    out = np.zeros(shared.shape[0])
+    if shared.nnz == 0:
+        return out
+    row = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+    order = np.lexsort((-shared.data, row))
+    rank = np.arange(len(order)) - shared.indptr[row[order]]
+    top = rank < 2
+    np.add.at(out, row[order][top], shared.data[order][top])
     return out
 
 
 def heading_pairs(items: list[Item], options: Options = Options(),
                   semantic: SemanticSpace | None = None) -> list[ScoredPair]:
+    """See `heading_table`: the same pairs as `ScoredPair`s, best first."""
+    return heading_table(items, options, semantic).scored_pairs()
+
+
+def heading_table(items: list[Item], options: Options = Options(),
+                  semantic: SemanticSpace | None = None) -> PairTable:
     """Pairs that link a headline (or heading, caption) stating a claim to another article's passage of it.
 
     `items` are the story's sentences followed by its other passages (`semantic` rows in that
@@ -288,12 +454,13 @@ def heading_pairs(items: list[Item], options: Options = Options(),
     rows = [r for r, i in enumerate(items) if i.kind == "sentence" or states_a_claim(i.text, options.actor_words)]
     items = [items[r] for r in rows]
     focus = np.array([i.kind != "sentence" for i in items], dtype=bool)
-    if not focus.any():
-        return []
     if semantic is not None:
         semantic = semantic.rows(rows)
+    if not focus.any():
+        empty = Scores(*(np.zeros(0, dtype=np.int64),) * 2, *(np.zeros(0),) * 3)
+        return _kept(items, empty, np.zeros(0), options)
     base = base_scores(prepare(items, options), options, semantic=semantic, focus=focus)
-    return _kept(items, ((r, c, evidence, 0.0) for (r, c), evidence in base.items()), options)
+    return _kept(items, base, np.zeros(len(base)), options)
 
 
 _SPEECH = re.compile(
@@ -324,54 +491,43 @@ def states_a_claim(headline: str, actor_words=()) -> bool:
     return 0 < len(words) <= 4 and all(w in actors for w in words)
 
 
-def _semantic_candidates(space: SemanticSpace, articles: np.ndarray, k: int,
-                         chunk: int = 2048) -> dict[int, np.ndarray]:
-    """Row -> the rows of other articles among its `k` nearest by mean token vector, and those it is among.
-
-    Rows are taken `chunk` at a time, so memory stays chunk x passages, never passages squared.
-    """
-    n = len(articles)
-    lists: dict[int, set] = {r: set() for r in range(n)}
-    k = min(k, n - 1)
-    for start in range(0, n if k > 0 else 0, chunk):
-        rows = np.arange(start, min(start + chunk, n))
-        similarity = space.sentences[rows] @ space.sentences.T
-        similarity[articles[rows][:, None] == articles[None, :]] = -np.inf
-        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        for r, cols in zip(rows.tolist(), nearest.tolist()):
-            for c in cols:
-                if similarity[r - start, c] > -np.inf:
-                    lists[r].add(c)
-                    lists[c].add(r)
-    return {r: np.array(sorted(cs), dtype=int) for r, cs in lists.items()}
-
-
-def _neighbours(items: list[Item]) -> dict[tuple[int, int], int]:
-    """(row, -1 or +1) -> the row of the previous or next sentence of the same article."""
+def _neighbour_rows(items: list[Item]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the row of the previous and of the next sentence of the same article (-1 if none)."""
     by_article = defaultdict(list)
     for row, item in enumerate(items):
         by_article[item.article].append((item.position, row))
-    out = {}
+    previous = np.full(len(items), -1, dtype=np.int64)
+    following = np.full(len(items), -1, dtype=np.int64)
     for rows in by_article.values():
         rows.sort()
-        for k, (_, row) in enumerate(rows):
-            if k > 0:
-                out[(row, -1)] = rows[k - 1][1]
-            if k + 1 < len(rows):
-                out[(row, 1)] = rows[k + 1][1]
-    return out
+        ordered = [row for _, row in rows]
+        previous[ordered[1:]] = ordered[:-1]
+        following[ordered[:-1]] = ordered[1:]
+    return previous, following
 
 
 def relation_of(a_text: str, b_text: str, aliases=()) -> str:
     """verbatim, variant (the same quotation in drifted words) or paraphrase."""
+    return relations_of({0: a_text, 1: b_text}, np.array([0]), np.array([1]), aliases)[0]
+
+
+def relations_of(texts: dict[int, str], a: np.ndarray, b: np.ndarray, aliases=()) -> list[str]:
+    """`relation_of` for each pair (a[k], b[k]) of ids into `texts`: each text is normalised once, and the
+    wordings compared in one vectorised rapidfuzz call, so a million pairs cost seconds."""
     norm = Normaliser(aliases)
-    a_words, b_words = norm.words(a_text), norm.words(b_text)
-    if a_words == b_words or fuzz.ratio(" ".join(a_words), " ".join(b_words)) >= 97:
-        return "verbatim"
-    quotes_a, quotes_b = quoted_spans(a_text), quoted_spans(b_text)
-    for qa in quotes_a:
-        for qb in quotes_b:
-            wa, wb = " ".join(norm.words(qa)), " ".join(norm.words(qb))
-            if min(len(wa), len(wb)) >= 12 and fuzz.token_set_ratio(wa, wb) >= 60:
-                return "variant"
-    return "paraphrase"
+    needed = sorted(set(a.tolist()) | set(b.tolist()))
+    words = {i: " ".join(norm.words(texts[i])) for i in needed}
+    quotes = {i: [q for q in (" ".join(norm.words(span)) for span in quoted_spans(texts[i])) if len(q) >= 12]
+              for i in needed}
+    a_list, b_list = a.tolist(), b.tolist()
+    if not a_list:
+        return []
+    same = process.cpdist([words[i] for i in a_list], [words[i] for i in b_list], scorer=fuzz.ratio,
+                          dtype=np.float32, workers=-1)
+    verbatim = (np.array([words[x] == words[y] for x, y in zip(a_list, b_list)]) | (np.asarray(same) >= 97))
+    out = np.where(verbatim, "verbatim", "paraphrase").astype(object)
+    quoting = np.array([bool(quotes[x]) and bool(quotes[y]) for x, y in zip(a_list, b_list)]) & ~verbatim
+    for k in np.flatnonzero(quoting).tolist():  # the only pairs that may quote one statement in drifted words
+        if any(fuzz.token_set_ratio(qa, qb) >= 60 for qa in quotes[a_list[k]] for qb in quotes[b_list[k]]):
+            out[k] = "variant"
+    return out.tolist()

@@ -83,14 +83,16 @@ def _distinctive(prepared: Prepared, rows: list[int], story_count: Counter) -> d
 
 def _central(prepared: Prepared, rows: list[int], partners: dict[int, set]) -> list[int]:
     """The group's rows, most central first: sentences before headlines, then by similarity to the rest."""
-    matrix = prepared.matrix[rows].astype(np.float64)
-    total = matrix.sum(axis=0)
+    matrix = prepared.matrix[rows].astype(np.float64)  # sparse: a group may hold thousands of passages
+    total = np.asarray(matrix.sum(axis=0)).ravel()
+    dots = matrix @ total  # each row against the whole group, itself included
+    own = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
+    rest_norms = np.sqrt(np.maximum(total @ total - 2 * dots + own, 0.0))
     members = set(rows)
     scored = []
     for k, r in enumerate(rows):
-        rest = total - matrix[k]
-        norm = np.linalg.norm(rest)
-        closeness = float(matrix[k] @ rest / norm) if norm > 0 else 0.0
+        # closeness to the rest of the group: m . (total - m) / |total - m|
+        closeness = float((dots[k] - own[k]) / rest_norms[k]) if rest_norms[k] > 1e-9 else 0.0
         outlets = {prepared.items[x].article for x in partners.get(r, ()) if x in members}
         # Each further outlet carrying the passage counts like a little more closeness.
         score = closeness * (1 + 0.5 * min(len(outlets), 4))

@@ -13,16 +13,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("--threshold", type=float, help="keep pairs scoring at least this (default 0.45)")
+        parser.add_argument("--full", action="store_true",
+                            help="align the whole story again, even when only some articles are new "
+                                 "(by default a story aligned before aligns only what it has not aligned yet)")
         parser.add_argument("--background", action="store_true",
                             help="queue the job for the tasks backend instead of running it here")
 
-    def handle(self, *args, slug, threshold, background, **options):
+    def handle(self, *args, slug, threshold, background, full=False, **options):
         try:
-            self._align(slug, threshold, background)
+            self._align(slug, threshold, background, full)
         except OperationalError as e:  # the job, if it started, recorded the failure
             raise CommandError(f"the database is unavailable ({e}); nothing was changed, try again") from None
 
-    def _align(self, slug, threshold, background):
+    def _align(self, slug, threshold, background, full=False):
         story = Story.objects.filter(slug=slug).first()
         if story is None:
             raise CommandError(f"no story {slug!r}")
@@ -30,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError("--threshold must be between 0 and 2")
         self._reap(story)
         try:
-            job = start_alignment(story, threshold=threshold, enqueue=background)
+            job = start_alignment(story, threshold=threshold, enqueue=background, full=full)
         except JobAlreadyActive as e:
             raise CommandError(str(e)) from None
         if background:
