@@ -49,11 +49,11 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def processes_for(n_texts: int, workers: int) -> int:
+def processes_for(n_texts: int, workers: int, chunk_size: int = CHUNK_TEXTS) -> int:
     """How many processes `encode_chunks` encodes `n_texts` texts on, given `workers`: 1 means this one."""
     if workers <= 1 or n_texts < POOL_MIN_TEXTS:
         return 1
-    return min(workers, -(-n_texts // CHUNK_TEXTS))  # no more workers than chunks
+    return min(workers, -(-n_texts // chunk_size))  # no more workers than chunks
 
 
 def _rounded(encoded: list[encoder.TokenVectors]) -> list[encoder.TokenVectors]:
@@ -78,7 +78,7 @@ def encode_chunks(texts: list[str], workers: int, chunk_size: int = CHUNK_TEXTS
     """Encode `texts` in order, chunk by chunk, on `workers` processes (see the module docstring)."""
     texts = list(texts)
     chunks = [texts[i:i + chunk_size] for i in range(0, len(texts), chunk_size)]
-    workers = min(processes_for(len(texts), workers), len(chunks))
+    workers = processes_for(len(texts), workers, chunk_size)
     if workers <= 1:
         for chunk in chunks:
             yield chunk, _rounded(encoder.encode(chunk))
