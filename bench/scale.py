@@ -18,10 +18,11 @@ each step in a process of its own so that its peak memory is its own:
 - align: a full alignment job, its phase timings, candidate pairs (when the job records them)
   and pairs kept; the recall of blocked candidates against exhaustive scoring (N <= 100);
 - +1 article: `ingest.add_article` of one more perturbed copy, then its alignment;
-- pages: `make serve` (gunicorn, the production server) on that database; the story page,
-  coverage and the drill-down of the passage with the most pairs, `--requests` times each
-  (p50 and p95 of the whole response), and `export.json`: first byte, size, total time and the
-  server's peak memory (all gunicorn processes) during the download.
+- pages: `make serve` (gunicorn, the production server) on that database, timed by
+  bench/pages.py: the story page, a scrolled-in page, a drill-down of a hub passage, coverage and a
+  coverage cell, `--requests` times each (the first request, then p50 and p95 of the whole
+  response), and `export.json`: first byte, size, total time and the server's peak memory (all
+  gunicorn processes) during the download.
 
 The encoder's weights are loaded before each step's clock starts (a web or worker process keeps
 them loaded). Peak RSS is the largest sum over a step's process tree (the ingest's encoder
@@ -39,13 +40,11 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -144,8 +143,7 @@ def step_align(slug: str) -> dict:
     seconds = time.perf_counter() - start
     return {"align_s": seconds, "status": job.status, "error": job.error.splitlines()[0] if job.error else "",
             "timings": {k: v for k, v in job.timings.items() if isinstance(v, (int, float))},
-            "candidates": _candidates(job), "pairs": story.pairs.count(), "exchanges": story.exchanges.count(),
-            "hub": _hub_passage(story)}
+            "candidates": _candidates(job), "pairs": story.pairs.count(), "exchanges": story.exchanges.count()}
 
 
 def _full_run() -> dict:
@@ -164,17 +162,6 @@ def _candidates(job) -> int | None:
         if isinstance(value, int):
             return value
     return None
-
-
-def _hub_passage(story) -> int | None:
-    """The passage in the most pairs: the heaviest drill-down of the story."""
-    from collections import Counter
-
-    counts = Counter()
-    for a, b in story.pairs.values_list("a_id", "b_id").iterator(chunk_size=5000):
-        counts[a] += 1
-        counts[b] += 1
-    return counts.most_common(1)[0][0] if counts else None
 
 
 def step_recall(slug: str) -> dict:
@@ -320,54 +307,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=120) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
-def time_pages(base_url: str, slug: str, n: int = 50, hub: int | None = None) -> dict:
-    """p50 and p95 seconds of the whole response of the story page, coverage and a drill-down."""
-    paths = {"story page": f"/stories/{slug}/", "coverage": f"/stories/{slug}/coverage/"}
-    if hub is not None:
-        paths["drill-down"] = f"/stories/{slug}/passages/{hub}/"
-    out = {}
-    for label, path in paths.items():
-        times, size = [], 0
-        for _ in range(n):
-            start = time.perf_counter()
-            status, body = _get(base_url + path)
-            times.append(time.perf_counter() - start)
-            if status != 200:
-                raise SystemExit(f"{path} answered {status}")
-            size = len(body)
-        cuts = statistics.quantiles(times, n=20, method="inclusive") if n > 1 else times * 19
-        out[label] = {"p50": statistics.median(times), "p95": cuts[18], "bytes": size}
-    return out
-
-
-def export_first_byte(base_url: str, slug: str, server_pid: int | None = None) -> dict:
-    """export.json: seconds to its first byte and to its end, its size, and the server's peak RSS meanwhile."""
-    sampler = PeakRSS(server_pid) if server_pid else None
-    before = _tree_rss(server_pid) if server_pid else 0
-    start = time.perf_counter()
-    with urllib.request.urlopen(f"{base_url}/stories/{slug}/export.json", timeout=600) as response:
-        first = response.read(1)
-        first_byte = time.perf_counter() - start
-        size = len(first)
-        while chunk := response.read(1 << 16):
-            size += len(chunk)
-    out = {"first_byte_s": first_byte, "total_s": time.perf_counter() - start, "bytes": size,
-           "server_rss_before": before}
-    if sampler:
-        out["server_peak_rss"] = sampler.stop()
-    return out
-
-
-def serve_and_time(env: dict, tmp: Path, slug: str, hub: int | None, requests: int) -> dict:
-    """Run `make serve` (gunicorn, 2 workers) on the bench's database, time the pages, stop it."""
+def serve_and_time(env: dict, tmp: Path, slug: str, requests: int) -> dict:
+    """Run `make serve` (gunicorn, 2 workers) on the bench's database, time the pages with bench/pages.py's
+    `time_pages` and `export_first_byte` (the server's memory sampled during the download), stop it."""
+    pages = _pages_bench()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     venv = Path(sys.executable).parent.parent
@@ -380,19 +323,16 @@ def serve_and_time(env: dict, tmp: Path, slug: str, hub: int | None, requests: i
         deadline = time.monotonic() + 180
         while True:
             try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
+                with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
+                    if response.status == 200:
+                        break
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("make serve did not come up:\n" + (tmp / "serve.log").read_text()[-2000:])
             time.sleep(0.3)
-        pages = _page_timer()
-        out = {"pages": pages["time_pages"](base, slug, requests, hub) if pages["own"]
-               else pages["time_pages"](base, slug, requests)}
-        out["export"] = (export_first_byte(base, slug, server.pid) if pages["own"]
-                         else pages["export_first_byte"](base, slug))
-        return out
+        return {"pages": pages.time_pages(base, slug, requests),
+                "export": pages.export_first_byte(base, slug, server_pid=server.pid)}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -402,17 +342,14 @@ def serve_and_time(env: dict, tmp: Path, slug: str, hub: int | None, requests: i
         log.close()
 
 
-def _page_timer() -> dict:
-    """bench/pages.py's timings when it exists (the pages' own bench), else this file's."""
+def _pages_bench():
+    """bench/pages.py, the pages' own bench (bench/ is no package)."""
     import importlib.util
 
-    path = ROOT / "bench" / "pages.py"
-    if not path.exists():
-        return {"own": True, "time_pages": time_pages, "export_first_byte": export_first_byte}
-    spec = importlib.util.spec_from_file_location("bench_pages", path)
-    pages = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(pages)
-    return {"own": False, "time_pages": pages.time_pages, "export_first_byte": pages.export_first_byte}
+    spec = importlib.util.spec_from_file_location("bench_pages", ROOT / "bench" / "pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # --- the table ---------------------------------------------------------------------------------------
@@ -523,22 +460,14 @@ def run(args, tmp: Path, env: dict, table: Table) -> None:
             table.add("+1 article total", secs(add["add_ingest_s"] + add["add_align_s"]))
     if align is None or args.skip_pages:
         return
-    served = serve_and_time(env, tmp, slug, align["hub"], args.requests)
+    served = serve_and_time(env, tmp, slug, args.requests)
     for label, t in served["pages"].items():
-        if not {"p50", "p95", "bytes"} <= set(t):  # bench/pages.py's own figures, as it gives them
-            table.add(label, json.dumps(t))
-            continue
-        table.add(f"{label} ({args.requests}x)",
-                  f"p50 {1000 * t['p50']:.0f} ms, p95 {1000 * t['p95']:.0f} ms ({t['bytes'] / 1024:,.0f} KiB)")
+        table.add(label, f"first {t['first_ms']} ms, p50 {t['p50_ms']} ms, p95 {t['p95_ms']} ms "
+                         f"({args.requests}x; {t['kb']:,} KiB, HTTP {t['status']})")
     export = served["export"]
-    if not {"first_byte_s", "total_s", "bytes"} <= set(export):
-        table.add("export.json", json.dumps(export))
-        return
-    table.add("export.json", f"first byte {secs(export['first_byte_s'])}, all {secs(export['total_s'])}, "
-                             f"{export['bytes'] / 2**20:,.1f} MiB")
-    if "server_peak_rss" in export:
-        table.add("  server RSS", f"{mib(export['server_rss_before'])} before, "
-                                  f"{mib(export['server_peak_rss'])} peak (gunicorn, all processes)")
+    table.add("export.json", f"first byte {export['first_byte_s']} s, all {export['total_s']} s, {export['mb']} MiB")
+    table.add("  server RSS", f"{export['server_rss_before_mb']} MiB before, {export['server_rss_peak_mb']} MiB "
+                              f"peak during the download (gunicorn, all processes)")
 
 
 if __name__ == "__main__":  # the encoder's pool re-imports this module in its workers: nothing runs on import
