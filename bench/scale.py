@@ -33,6 +33,7 @@ touches the network but the local server this starts. Prints one table, a row as
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -307,7 +308,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve_and_time(env: dict, tmp: Path, slug: str, requests: int) -> dict:
+def serve_and_time(env: dict, tmp: Path, slug: str, requests: int, table: Table) -> None:
     """Run `make serve` (gunicorn, 2 workers) on the bench's database, time the pages with bench/pages.py's
     `time_pages` and `export_first_byte` (the server's memory sampled during the download), stop it."""
     pages = _pages_bench()
@@ -331,8 +332,16 @@ def serve_and_time(env: dict, tmp: Path, slug: str, requests: int) -> dict:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("make serve did not come up:\n" + (tmp / "serve.log").read_text()[-2000:])
             time.sleep(0.3)
-        return {"pages": pages.time_pages(base, slug, requests),
-                "export": pages.export_first_byte(base, slug, server_pid=server.pid)}
+        report_pages(table, pages.time_pages(base, slug, requests), requests)
+        try:
+            export = pages.export_first_byte(base, slug, server_pid=server.pid)
+        except (OSError, http.client.HTTPException) as e:  # a download cut short is a figure too
+            table.add("export.json", f"FAILED: {type(e).__name__}: {e} (server log: {tmp / 'serve.log'})")
+        else:
+            table.add("export.json", f"first byte {export['first_byte_s']} s, all {export['total_s']} s, "
+                                     f"{export['mb']} MiB")
+            table.add("  server RSS", f"{export['server_rss_before_mb']} MiB before, {export['server_rss_peak_mb']} "
+                                      f"MiB peak during the download (gunicorn, all processes)")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -460,14 +469,13 @@ def run(args, tmp: Path, env: dict, table: Table) -> None:
             table.add("+1 article total", secs(add["add_ingest_s"] + add["add_align_s"]))
     if align is None or args.skip_pages:
         return
-    served = serve_and_time(env, tmp, slug, args.requests)
-    for label, t in served["pages"].items():
+    serve_and_time(env, tmp, slug, args.requests, table)
+
+
+def report_pages(table: Table, timed: dict, requests: int) -> None:
+    for label, t in timed.items():
         table.add(label, f"first {t['first_ms']} ms, p50 {t['p50_ms']} ms, p95 {t['p95_ms']} ms "
-                         f"({args.requests}x; {t['kb']:,} KiB, HTTP {t['status']})")
-    export = served["export"]
-    table.add("export.json", f"first byte {export['first_byte_s']} s, all {export['total_s']} s, {export['mb']} MiB")
-    table.add("  server RSS", f"{export['server_rss_before_mb']} MiB before, {export['server_rss_peak_mb']} MiB "
-                              f"peak during the download (gunicorn, all processes)")
+                         f"({requests}x; {t['kb']:,} KiB, HTTP {t['status']})")
 
 
 if __name__ == "__main__":  # the encoder's pool re-imports this module in its workers: nothing runs on import
