@@ -90,3 +90,16 @@ def test_a_queued_backend_gets_one_encoding_task_per_article(settings):
     assert result == {"article": article.pk, "encoded": len(texts)}
     assert Encoding.objects.count() == len(texts)
     assert encode_article.call(article.pk)["encoded"] == 0  # a second run (a retried task) encodes nothing
+
+
+@pytest.mark.django_db
+def test_the_ingest_command_says_what_it_encoded_and_on_how_many_processes():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("ingest", str(SEED_STORY), "--no-align", stdout=out)
+    texts = Passage.objects.values("text").distinct().count()
+    assert f"biden-putin-2021-12-07: {texts} passage texts encoded in " in out.getvalue()
+    assert "on 1 process(es)" in out.getvalue()  # 166 texts: not worth a pool
