@@ -7,8 +7,10 @@ from a fixture (which carries no encodings) is encoded on its first alignment.
 Contract:
 - `vectors_for(passages)` -> {passage id: TokenVectors} for every passage given:
   stored encodings are read; the missing texts are encoded in one batch and stored.
-- `encode_missing(texts)` encodes and stores only the texts not stored yet
-  (what ingest calls) and returns how many it encoded.
+- `encode_missing(texts, workers=1)` encodes and stores only the texts not stored yet
+  (what ingest calls) and returns how many it encoded. It stores them chunk by chunk as they
+  are encoded (`encoder_pool`, on `workers` processes), so its memory does not grow with the
+  number of texts, and a failure part-way keeps the chunks stored before it.
 - Vectors are stored as float16, and what `vectors_for` returns is always the
   float16-rounded value, whether it was just encoded or read back: two runs
   over the same passages see identical vectors.
@@ -25,6 +27,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from . import encoder_pool
 from .align import encoder
 from .models import Encoding
 
@@ -70,12 +73,15 @@ def _encode_and_store(texts_by_key: dict[str, str], model: str) -> dict[str, enc
     return {k: _rounded(tv) for k, tv in zip(keys, encoded)}
 
 
-def encode_missing(texts: Iterable[str], model: str = encoder.ENCODING_ID) -> int:
-    """Encode and store the texts that have no encoding yet; return how many were encoded."""
+def encode_missing(texts: Iterable[str], model: str = encoder.ENCODING_ID, *, workers: int = 1) -> int:
+    """Encode and store the texts that have no encoding yet, on `workers` processes; return how many."""
     by_key = {text_key(t): t for t in texts}
     stored = _stored_keys(list(by_key), model)
-    missing = {k: t for k, t in by_key.items() if k not in stored}
-    _encode_and_store(missing, model)
+    missing = [t for k, t in by_key.items() if k not in stored]
+    for chunk, encoded in encoder_pool.encode_chunks(missing, workers):
+        # ignore_conflicts: a concurrent ingest or alignment may have stored the same text meanwhile.
+        Encoding.objects.bulk_create([_to_row(text_key(t), tv, model) for t, tv in zip(chunk, encoded)],
+                                     batch_size=CHUNK, ignore_conflicts=True)
     return len(missing)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,8 +21,10 @@ from django.utils import timezone
 
 from .align.encoder import EncoderUnavailable
 from .attribution import attribute_article, attribute_story, officials_in, roster_for, stored_officials
+from .encoder_pool import default_workers, processes_for
 from .encodings import encode_missing
 from .models import AlignedPair, Article, Outlet, Passage, Speaker, Story, Voice
+from .queueing import jobs_are_queued
 from .storyfile import ArticleSpec, StoryFileError, StorySpec, article_spec, load_story
 from .text.attribute import Roster
 from .text.clean import CleanArticle, TextError, clean_article, decode_bytes
@@ -103,6 +106,10 @@ class IngestReport:
     story: Story
     results: list[ArticleResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    encoded: int = 0  # passage texts encoded here (texts already stored are not encoded again)
+    encode_seconds: float = 0.0  # what encoding them took, part of the ingest's time
+    encode_workers: int = 0  # processes the texts were encoded on (1: this one; a few texts never start a pool)
+    encode_queued: int = 0  # articles handed to the task queue to be encoded there (`tasks.encode_article`)
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -457,17 +464,43 @@ def _refuse_a_clash(spec: StorySpec, prepared: list[PreparedArticle]) -> None:
         )
 
 
-def _encode_new_passages(report: IngestReport) -> None:
-    """Encode the passages of created or updated articles, in one batch; stored texts are skipped.
+def encode_workers() -> int:
+    """Processes an ingest encodes on: NEWSDIFF_ENCODE_WORKERS, or one per CPU when it is 0."""
+    return settings.NEWSDIFF_ENCODE_WORKERS or default_workers()
 
-    A missing encoder is a warning, not a failure: the articles are stored, and
+
+def _encode_new_passages(report: IngestReport) -> None:
+    """Encode the passages of created or updated articles; texts already stored are skipped.
+
+    After the articles' own transactions: encoding never decides whether an article is stored.
+    With a queued tasks backend each article becomes one `encode_article` task, so the workers of
+    every machine share a big folder; otherwise the texts are encoded here, on `encode_workers()`
+    processes (`encoder_pool`), each chunk stored as it comes. A missing encoder, a worker that
+    dies or a queue that refuses is a warning, not a failure: the articles are stored, and
     alignment encodes whatever is still missing.
     """
     changed = [r.article_id for r in report.results if r.outcome in (CREATED, UPDATED)]
     if not changed:
         return
+    if jobs_are_queued():
+        from .tasks import encode_article
+
+        try:
+            for article_id in changed:
+                encode_article.enqueue(article_id)
+                report.encode_queued += 1
+        except Exception as e:  # noqa: BLE001 - the articles are stored; alignment encodes what is missing
+            logger.exception("queueing the encoding of %s's articles failed", report.story.slug)
+            report.warnings.append(f"passages of {len(changed) - report.encode_queued} articles not queued for "
+                                   f"encoding ({e}); the alignment encodes them")
+        return
+    workers = encode_workers()
+    start = time.perf_counter()
     try:
-        encode_missing(Passage.objects.live().filter(article_id__in=changed)
-                       .values_list("text", flat=True))
+        report.encoded = encode_missing(
+            Passage.objects.live().filter(article_id__in=changed).values_list("text", flat=True), workers=workers)
+        report.encode_workers = processes_for(report.encoded, workers)
     except EncoderUnavailable as e:
         report.warnings.append(f"passages not encoded: {e}")
+    finally:
+        report.encode_seconds = time.perf_counter() - start

@@ -222,6 +222,11 @@ NEWSDIFF_JOB_HEARTBEAT_LIMIT = int(os.environ.get("NEWSDIFF_JOB_HEARTBEAT_LIMIT"
 
 # Ingest refuses article files larger than this (bytes).
 NEWSDIFF_MAX_ARTICLE_BYTES = int(os.environ.get("NEWSDIFF_MAX_ARTICLE_BYTES", 2 * 1024 * 1024))
+# Processes that encode a story folder's passages at ingest (newsdiff.encoder_pool); 0: one per CPU this
+# process may use. With a queued TASKS_BACKEND each article is encoded by a task on the workers instead.
+NEWSDIFF_ENCODE_WORKERS = int(os.environ.get("NEWSDIFF_ENCODE_WORKERS", 0))
+if NEWSDIFF_ENCODE_WORKERS < 0:
+    raise ImproperlyConfigured("NEWSDIFF_ENCODE_WORKERS must be 0 (one per CPU) or a number of processes")
 # add_article: seconds to wait for a page, in all (a slow server is refused, never waited on).
 NEWSDIFF_FETCH_TIMEOUT = float(os.environ.get("NEWSDIFF_FETCH_TIMEOUT", 15))
 # Fetch pages from local and private addresses too (an intranet's); off: an editor's URL is fetched

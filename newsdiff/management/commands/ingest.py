@@ -38,6 +38,12 @@ class Command(AlignsStories, BaseCommand):
         counts = report.passage_counts()
         if counts is not None:
             self.stdout.write(f"{report.story.slug}: passages {counts}")
+        if report.encoded:
+            self.stdout.write(f"{report.story.slug}: {report.encoded} passage texts encoded in "
+                              f"{report.encode_seconds:.1f} s on {report.encode_workers} process(es)")
+        if report.encode_queued:
+            self.stdout.write(f"{report.story.slug}: {report.encode_queued} articles queued for encoding "
+                              f"(the task queue's workers encode them)")
         if not no_align and (report.count(CREATED) or report.count(UPDATED)):
             self.align_story(report.story)
         if report.failed:
