@@ -43,12 +43,16 @@ demo: install
 
 # The demo served by gunicorn (the production server) instead of runserver; whitenoise serves
 # the compressed, hashed static files. WORKERS and HOST as you like; settings from the environment.
+# Threaded workers (gthread): a sync worker is killed after 30 s inside one request, and a streamed
+# export of a 1,000-article story takes longer than that; a threaded worker's liveness is its own.
 WORKERS ?= 2
+THREADS ?= 4
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "newsdiff (gunicorn, $(WORKERS) workers) on http://$(HOST)/ (Ctrl-C stops it)"
-	$(VENV)/bin/gunicorn newsdiff.wsgi --bind $(HOST) --workers $(WORKERS) --access-logfile - --error-logfile -
+	$(VENV)/bin/gunicorn newsdiff.wsgi --bind $(HOST) --workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
+		--access-logfile - --error-logfile -
 
 test: install browser
 	$(PY) -m pytest

@@ -173,12 +173,14 @@ def step_recall(slug: str) -> dict:
 
 
 def _blocking_recall(story) -> float | None:
-    """Share of the pairs exhaustive scoring keeps that the blocked candidates also keep, or None.
+    """Share of the pairs exhaustive scoring keeps (every pair that shares a term is a candidate) that the
+    blocked candidates also keep: `jobs.score_story` both ways, nothing written."""
+    from newsdiff.jobs import score_story
 
-    Hook for the aligner's own measure: when `newsdiff.align` offers one (scoring a story's passages
-    both ways), call it here. Until then there is nothing to compare and the table says n/a.
-    """
-    return None
+    blocked, _ = score_story(story)
+    every, _ = score_story(story, lexical_candidates=10**9)
+    kept = set(zip(every.a.tolist(), every.b.tolist()))
+    return len(kept & set(zip(blocked.a.tolist(), blocked.b.tolist()))) / len(kept) if kept else None
 
 
 def step_add(slug: str, path: str, align: str = "align") -> dict:
