@@ -57,7 +57,8 @@ def test_ingest_on_two_processes_stores_the_encodings_one_process_stores(pool_fo
     report = ingest_story(SEED_STORY)
     texts = set(Passage.objects.values_list("text", flat=True))
     assert (report.encode_workers, report.encoded, report.warnings) == (2, len(texts), [])
-    pooled = {row.text_sha256: encodings._from_row(row) for row in Encoding.objects.all()}
+    pooled = {row.text_sha256: encodings._decoded(row.token_ids, row.vectors, row.n_tokens, row.dim)
+              for row in Encoding.objects.all()}
     assert set(pooled) == {encodings.text_key(t) for t in texts}
     for text, alone in zip(sorted(texts), encoder.encode(sorted(texts))):
         stored = pooled[encodings.text_key(text)]
