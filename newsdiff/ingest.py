@@ -23,7 +23,7 @@ from .align.encoder import EncoderUnavailable
 from .attribution import attribute_article, attribute_story, officials_in, roster_for, stored_officials
 from .encoder_pool import default_workers, processes_for
 from .encodings import encode_missing
-from .models import AlignedPair, Article, Outlet, Passage, Speaker, Story, Voice
+from .models import AlignedPair, AlignmentIndex, Article, Outlet, Passage, Speaker, Story, Voice
 from .queueing import jobs_are_queued
 from .storyfile import ArticleSpec, StoryFileError, StorySpec, article_spec, load_story
 from .text.attribute import Roster
@@ -337,6 +337,9 @@ def reconcile_passages(article: Article, segments: tuple[Segment, ...], default_
         rows.append(passage)
     Passage.objects.bulk_update(rows, ["position", "paragraph", "start", "end", "text", "kind", "retired_at"])
     _create_passages(article, added, default_voice)
+    # The alignment index describes the story's sentences as they were (terms, vectors, neighbours): a corrected
+    # article makes the next alignment a full one. Only a new article is aligned against the index.
+    AlignmentIndex.objects.filter(story_id=article.story_id).delete()
     return PassageCounts(kept=len(match.same) + restored, edited=len(edited), added=len(added),
                          retired=len(to_retire), removed=len(to_delete))
 

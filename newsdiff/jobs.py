@@ -52,7 +52,7 @@ from .align import encoder
 from .align.group import OTHER_TITLE, GroupOptions, fit_joiner, group_exchanges
 from .align.index import StoryIndex, build_index, options_key, score_new
 from .align.score import (Item, Options, PairTable, base_scores, heading_table, item_terms, pair_table, prepare,
-                          relations_of, tfidf_matrix)
+                          relations_of, states_a_claim, tfidf_matrix)
 from .align.semantic import FRAME_PASSAGES, SemanticSpace, extend_space, space_frame
 from .models import AlignedPair, AlignmentIndex, AlignmentJob, Exchange, Passage, Story
 from .text import cues
@@ -318,7 +318,7 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         groups = group_exchanges(items, sentence_pairs, options, GroupOptions(), paragraphs, grouped, vectors=vectors)
         big = [g for g in groups if not g.is_other]
         joiner = fit_joiner(items, [list(g.items) for g in big], grouped, GroupOptions(), paragraphs, vectors)
-        index = build_index(options, prepared, space, wordpiece_ids, joiner, [])
+        index = build_index(options, prepared, space, wordpiece_ids, joiner, [], [list(g.items) for g in big])
         del space, heading_space
     with _phase(timings, "write", job.pk):
         with transaction.atomic():
@@ -419,6 +419,8 @@ def _usable_index(story: Story, options: Options, job: AlignmentJob) -> StoryInd
     index = StoryIndex.from_bytes(bytes(row.data)) if row else None
     if index is None or index.joiner is None or index.options_key != options_key(options):
         return None
+    if not len(index.joiner.sizes):  # no exchange to join (a one-article story): group them all
+        return None
     return index
 
 
@@ -448,8 +450,16 @@ def _run_incremental(job: AlignmentJob, timings: dict, options: Options, index: 
             return _tokens(wanted)
     with _phase(timings, "score", job.pk):
         live = [i for i in items if i.kind == "sentence" and i.id in indexed]
-        table, grown = score_new(index, live, new_items, new_tokens, tokens_of, options,
-                                 encoder.token_ids(options.actor_words))
+        skip = encoder.token_ids(options.actor_words)
+        table, grown = score_new(index, live, new_items, new_tokens, tokens_of, options, skip)
+        # The new articles' headlines that state a claim, as a full run pairs them (heading_table).
+        new_articles = {p.article_id for p in unindexed}
+        claiming = [i for i in items if i.kind != "sentence" and i.article in new_articles
+                    and states_a_claim(i.text, options.actor_words)]
+        if claiming:
+            headline_pairs, _ = score_new(index, live, claiming, _tokens([passage_of[i.id] for i in claiming]),
+                                          tokens_of, options, skip, headlines=True)
+            table = PairTable.concatenate([table, headline_pairs])
         job.candidates, job.pairs_proposed = 0, len(table)
     with _phase(timings, "relations", job.pk):
         partners = [passage_of[i] for i in set(table.a.tolist()) | set(table.b.tolist())]
@@ -474,11 +484,12 @@ def _run_incremental(job: AlignmentJob, timings: dict, options: Options, index: 
             _insert_pairs(story, ((None, a, b, s, relations[k], table.features(k)) for k, (a, b, s) in
                                   enumerate(table.triples())), timezone.now())
             existing = set(Exchange.objects.filter(story=story).values_list("pk", flat=True))
+            exchange_of = {p.pk: p.exchange_id for p in passages}
             other = None
             moves = defaultdict(list)
             for r, g in zip(rows, joined):
-                exchange_id = int(index.exchange_ids[g]) if g >= 0 else None
-                if exchange_id not in existing:
+                exchange_id = _exchange_of_group(index, g, existing, exchange_of) if g >= 0 else None
+                if exchange_id is None:
                     other = other or _other_exchange(story)
                     exchange_id = other
                 moves[exchange_id].append(joining[r].id)
@@ -490,6 +501,18 @@ def _run_incremental(job: AlignmentJob, timings: dict, options: Options, index: 
             _save_index(story, grown)
     job.pairs_created = len(table)
     job.progress_done = job.progress_total
+
+
+def _exchange_of_group(index: StoryIndex, group: int, existing: set, exchange_of: dict) -> int | None:
+    """The exchange a new passage joining `group` goes to: the group's own, or, when an editor merged or
+    deleted it, the exchange that holds most of the group's members now (None: none does)."""
+    own = int(index.exchange_ids[group])
+    if own in existing:
+        return own
+    now = Counter(exchange_of.get(int(i)) for i in index.members(group).tolist())
+    now.pop(None, None)
+    held = [(count, exchange) for exchange, count in now.items() if exchange in existing]
+    return max(held)[1] if held else None
 
 
 def _retire_pairs_of_retired_passages(story: Story) -> tuple[int, int]:

@@ -277,7 +277,8 @@ def fit_joiner(items: list[Item], groups: list[list[int]], prepared: Prepared, g
                     centroids = np.zeros((len(variants), len(groups), smoothed.shape[1]))
                 np.add.at(centroids[k], label[hit], smoothed[hit])
     if centroids is None:
-        centroids = np.zeros((len(variants), len(groups), prepared.matrix.shape[1] + 1))
+        width = prepared.matrix.shape[1] + 1 + (len(next(iter(vectors.values()))) if vectors and go.w_semantic else 0)
+        centroids = np.zeros((len(variants), len(groups), width))
     centroids /= np.maximum(sizes, 1)[None, :, None]
     return Joiner(centroids.astype(np.float32), sizes, prepared.vocabulary, prepared.idf, go)
 

@@ -55,6 +55,13 @@ class StoryIndex:
     frame_size: int
     joiner: Joiner | None
     exchange_ids: np.ndarray  # the exchange of each of the joiner's groups
+    # Each group's members (passage ids, CSR): when an editor merged or deleted a group's exchange, new passages
+    # of that group go where most of its members are now.
+    member_ptr: np.ndarray
+    member_ids: np.ndarray
+
+    def members(self, group: int) -> np.ndarray:
+        return self.member_ids[self.member_ptr[group]:self.member_ptr[group + 1]]
 
     def to_bytes(self) -> bytes:
         out = io.BytesIO()
@@ -67,6 +74,7 @@ class StoryIndex:
             "directions": self.directions if self.directions is not None else np.zeros((0, len(self.centre))),
             "wordpiece_ids": self.wordpiece_ids, "wordpiece_df": self.wordpiece_df,
             "frame_size": np.array([self.frame_size]), "exchange_ids": self.exchange_ids,
+            "member_ptr": self.member_ptr, "member_ids": self.member_ids,
         }
         if j is not None:
             vocabulary = sorted(j.vocabulary, key=j.vocabulary.get)
@@ -78,8 +86,14 @@ class StoryIndex:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "StoryIndex | None":
-        """The index, or None when it was written in another format."""
-        z = np.load(io.BytesIO(data), allow_pickle=False)
+        """The index, or None when it was written in another format or cannot be read (the run is then full)."""
+        try:
+            return cls._read(np.load(io.BytesIO(data), allow_pickle=False))
+        except (OSError, ValueError, KeyError, IndexError, EOFError):
+            return None
+
+    @classmethod
+    def _read(cls, z) -> "StoryIndex | None":
         if int(z["format"][0]) != FORMAT:
             return None
         joiner = None
@@ -93,7 +107,7 @@ class StoryIndex:
         return cls(str(z["options_key"][0]), z["ids"], z["articles"], z["positions"], z["term_ptr"],
                    z["term_codes"], [str(t) for t in z["terms"]], z["sentences"], z["centre"],
                    directions if len(directions) else None, z["wordpiece_ids"], z["wordpiece_df"],
-                   int(z["frame_size"][0]), joiner, z["exchange_ids"])
+                   int(z["frame_size"][0]), joiner, z["exchange_ids"], z["member_ptr"], z["member_ids"])
 
     def frame(self, skip_ids=frozenset()) -> SemanticSpace:
         """The semantic frame with no rows: new token vectors added to it are placed as the old ones were."""
@@ -101,7 +115,7 @@ class StoryIndex:
         idf = {int(t): math.log((n + 1) / (d + 1)) for t, d in zip(self.wordpiece_ids.tolist(),
                                                                     self.wordpiece_df.tolist())}
         return SemanticSpace((), (), np.zeros((0, len(self.centre)), np.float32), self.centre, self.directions,
-                             idf, frozenset(skip_ids))
+                             idf, frozenset(skip_ids), n)
 
 
 def options_key(options: Options) -> str:
@@ -110,9 +124,9 @@ def options_key(options: Options) -> str:
 
 
 def build_index(options: Options, prepared: Prepared, space: SemanticSpace, wordpiece_ids: list[np.ndarray],
-                joiner: Joiner | None, exchange_ids: list[int]) -> StoryIndex:
+                joiner: Joiner | None, exchange_ids: list[int], groups: list[list[int]]) -> StoryIndex:
     """The index of a full run: its sentences (`prepared.items`, `space` rows in the same order), the
-    wordpiece ids its frame counted, and its exchanges' joiner."""
+    wordpiece ids its frame counted, its exchanges' joiner, each joined group's exchange and members."""
     items = prepared.items
     codes: dict[str, int] = {}
     flat = [codes.setdefault(t, len(codes)) for ts in prepared.terms for t in ts]
@@ -126,13 +140,17 @@ def build_index(options: Options, prepared: Prepared, space: SemanticSpace, word
         np.array([i.article for i in items], dtype=np.int64), np.array([i.position for i in items], dtype=np.int64),
         ptr, np.array(flat, dtype=np.int64), list(codes), space.sentences.astype(np.float16), space.centre,
         space.directions, np.array(sorted(df), dtype=np.int64), np.array([df[t] for t in sorted(df)], dtype=np.int64),
-        len(wordpiece_ids), joiner, np.array(exchange_ids, dtype=np.int64))
+        len(wordpiece_ids), joiner, np.array(exchange_ids, dtype=np.int64),
+        np.concatenate([[0], np.cumsum([len(g) for g in groups])]).astype(np.int64),
+        np.array([i for g in groups for i in g], dtype=np.int64))
 
 
 def score_new(index: StoryIndex, live: list[Item], new_items: list[Item], new_tokens: list, tokens_of,
-              options: Options, skip_ids=frozenset()) -> tuple[PairTable, StoryIndex]:
+              options: Options, skip_ids=frozenset(), headlines: bool = False) -> tuple[PairTable, StoryIndex]:
     """See the module's contract. `live`: the index's rows still in the story, as items (any order);
-    `new_items`: the new sentences, `new_tokens` their (ids, vectors)."""
+    `new_items`: the new sentences, `new_tokens` their (ids, vectors). With `headlines`, `new_items` are
+    headlines that state a claim, scored as `heading_table` scores them (no neighbours' support); the index
+    returned is then unchanged (it holds sentences only)."""
     row_of = {int(i): r for r, i in enumerate(index.ids.tolist())}
     live_rows = np.array(sorted(row_of[i.id] for i in live if i.id in row_of), dtype=np.int64)
     item_of = {i.id: i for i in live}
@@ -192,10 +210,11 @@ def score_new(index: StoryIndex, live: list[Item], new_items: list[Item], new_to
     idf = {terms[c]: float(idf_by_code[c]) for c in range(len(terms))}
     prepared = Prepared(part_items, all_terms, idf, matrix[part], vocabulary, size=n)
     focus = part >= len(live_rows)
-    base = base_scores(prepared, options, semantic=space, focus=focus, support=True)
+    base = base_scores(prepared, options, semantic=space, focus=focus, support=not headlines)
+    if headlines:
+        return _kept(part_items, base, np.zeros(len(base)), options), index
     table = _kept(part_items, base, neighbour_support(part_items, base), options)
-    grown = _grown(index, new_items, new_terms, new_space, new_tokens)
-    return table, grown
+    return table, _grown(index, new_items, new_terms, new_space, new_tokens)
 
 
 def _grown(index: StoryIndex, new_items: list[Item], new_terms, new_space: SemanticSpace, new_tokens) -> StoryIndex:

@@ -51,6 +51,7 @@ class SemanticSpace:
     directions: np.ndarray | None = None
     idf: dict | None = None
     skip_ids: frozenset = frozenset()
+    passages: int = 0  # how many passages `idf` was counted over (the frame may hold none of them as rows)
 
     def rows(self, rows: list[int]) -> "SemanticSpace":
         """This space with only `rows`, in that order (row k of the result is row `rows[k]` here)."""
@@ -96,7 +97,8 @@ def space_frame(ids: list[np.ndarray], sample: list[np.ndarray], skip_ids=frozen
         directions = vectors[:, np.argsort(values)[::-1][:common_directions]].T.copy()
     df = Counter(t for row in ids for t in set(row.tolist()))
     idf = {t: math.log((n + 1) / (d + 1)) for t, d in df.items()}
-    return SemanticSpace((), (), np.zeros((0, dim), dtype=np.float32), centre, directions, idf, frozenset(skip_ids))
+    return SemanticSpace((), (), np.zeros((0, dim), dtype=np.float32), centre, directions, idf, frozenset(skip_ids),
+                         n)
 
 
 def extend_space(space: SemanticSpace, tokens: list[tuple[np.ndarray, np.ndarray]]) -> SemanticSpace:
@@ -106,11 +108,11 @@ def extend_space(space: SemanticSpace, tokens: list[tuple[np.ndarray, np.ndarray
     (headlines) can be compared with the story's sentences without re-weighting the story; a
     wordpiece the space's idf does not know weighs as one seen once.
     """
-    n = len(space.vectors)
+    n = max(len(space.vectors), space.passages)
     dim = next((v.shape[1] for _, v in tokens if len(v)), space.sentences.shape[1])
     if space.centre is None or space.centre.shape[0] != dim:  # the story had no wordpiece to set a frame
         empty = (np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32))
-        return prepare_space([empty] * n + list(tokens), space.skip_ids)
+        return prepare_space([empty] * len(space.vectors) + list(tokens), space.skip_ids)
     unseen = math.log((n + 2) / 2)  # as if the new passage were one more of the story: df 1 of n + 1
     return _with_rows(space, tokens, {**{t: unseen for ids, _ in tokens for t in ids.tolist()}, **space.idf})
 
