@@ -198,13 +198,15 @@ class PairTable:
         return {"base": round(float(self.base[k]), 4), "lexical": round(float(self.lexical[k]), 4),
                 "semantic": round(float(self.semantic[k]), 4), "neighbour": round(float(self.neighbour[k]), 4)}
 
+    def features_json(self, rows: np.ndarray) -> list[str]:
+        """`features` of the pairs at `rows` as JSON text, the way a million rows are written."""
+        columns = [getattr(self, name)[rows].tolist() for name in ("base", "lexical", "semantic", "neighbour")]
+        return [f'{{"base": {b!r}, "lexical": {x!r}, "semantic": {m!r}, "neighbour": {n!r}}}'
+                for b, x, m, n in zip(*columns)]
+
     def scored_pairs(self) -> list[ScoredPair]:
         return [ScoredPair(int(a), int(b), float(score), self.features(k))
                 for k, (a, b, score) in enumerate(zip(self.a.tolist(), self.b.tolist(), self.score.tolist()))]
-
-    def triples(self):
-        """(a, b, score) per pair: what grouping and claims read."""
-        return zip(self.a.tolist(), self.b.tolist(), self.score.tolist())
 
     @classmethod
     def concatenate(cls, tables: list["PairTable"]) -> "PairTable":
