@@ -88,7 +88,7 @@ def run(copies: int) -> None:
     space = prepare_space(tokens[:len(sentences)], encoder.token_ids(options.actor_words))
     prepared = prepare(sentences, options)
     base = base_scores(prepared, options, semantic=space)
-    candidates = len(base)
+    candidates = base.candidates
     pairs = score_pairs(sentences, options, prepared, base=base)
     headline_pairs = heading_pairs(sentences + headings, options, extend_space(space, tokens[len(sentences):]))
     timings["score"] = time.perf_counter() - start

@@ -138,7 +138,8 @@ def step_align(slug: str) -> dict:
     from newsdiff.models import Story
 
     story = Story.objects.get(slug=slug)
-    _warm_encoder()
+    # No encoder warm-up here: with every passage encoded at ingest, `align` never loads the model, and its
+    # weights would count in the aligning process's peak memory.
     start = time.perf_counter()
     job = run_alignment(start_alignment(story, enqueue=False, **_full_run()).pk)
     seconds = time.perf_counter() - start
