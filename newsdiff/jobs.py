@@ -484,9 +484,8 @@ def _run_incremental(job: AlignmentJob, timings: dict, options: Options, index: 
                              vectors)
     with _phase(timings, "write", job.pk):
         with transaction.atomic():
-            everything = np.arange(len(table))
-            _insert_pairs(story, zip([None] * len(table), table.a.tolist(), table.b.tolist(), table.score.tolist(),
-                                     relations, table.features_json(everything)), timezone.now())
+            _insert_pairs(story, zip(table.a.tolist(), table.b.tolist(), table.score.tolist(), relations,
+                                     table.features_json(np.arange(len(table)))), timezone.now())
             existing = set(Exchange.objects.filter(story=story).values_list("pk", flat=True))
             exchange_of = {p.pk: p.exchange_id for p in passages}
             other = None
@@ -604,9 +603,10 @@ def _write_pairs(story: Story, pairs: PairTable, relations: list[str]) -> dict[s
     rows = np.flatnonzero(write)
     rows = rows[np.argsort(new_keys[rows], kind="stable")]  # in key order: the indexes grow at their ends
     pks = np.where(replaced, old[at, 0] if len(old) else 0, -1)
-    _insert_pairs(story, zip([pk if pk >= 0 else None for pk in pks[rows].tolist()], pairs.a[rows].tolist(),
-                             pairs.b[rows].tolist(), pairs.score[rows].tolist(), [relations[k] for k in rows.tolist()],
-                             pairs.features_json(rows)), now)
+    for keep_ids, chosen in ((True, rows[pks[rows] >= 0]), (False, rows[pks[rows] < 0])):
+        columns = [pairs.a[chosen].tolist(), pairs.b[chosen].tolist(), pairs.score[chosen].tolist(),
+                   [relations[k] for k in chosen.tolist()], pairs.features_json(chosen)]
+        _insert_pairs(story, zip(pks[chosen].tolist(), *columns) if keep_ids else zip(*columns), now, keep_ids)
     for pair in updates:  # bulk_update never applies auto_now
         pair.updated_at = now
     AlignedPair.objects.bulk_update(updates, ["score", "method", "features", "stale", "updated_at"],
@@ -632,40 +632,45 @@ def _stored_proposals(queryset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.array(relations, dtype=np.int64))
 
 
-def _insert_pairs(story: Story, rows, now) -> None:
-    """INSERT proposed pairs, given as an iterable of (pk or None, a, b, score, relation, features as JSON), by
-    `executemany` a batch at a time: model instances and `bulk_create` cost ten times as much for a million
-    pairs, and a batch is all that is ever held. The constant values go through their field's
-    `get_db_prep_save`, so both databases get what their column wants (datetimes with zones); the features
-    are JSON text (`PairTable.features_json`), cast to jsonb on PostgreSQL."""
+def _insert_pairs(story: Story, rows, now, keep_ids: bool = False) -> None:
+    """INSERT proposed pairs, given as an iterable of (a, b, score, relation, features as JSON), or with
+    `keep_ids` of (pk, a, b, score, relation, features): on PostgreSQL by COPY, elsewhere by `executemany` a
+    batch at a time. Model instances and `bulk_create` cost ten times as much for a million pairs (and
+    PostgreSQL's executemany still took 108 s for 1.9 M); a batch is all that is ever held. The constant
+    values go through their field's `get_db_prep_save`, so both databases get what their column wants
+    (datetimes with zones); the features are JSON text (`PairTable.features_json`)."""
     fields = {f.name: f for f in AlignedPair._meta.concrete_fields}
     names = ["story", "a", "b", "score", "method", "relation", "status", "stale", "features", "tagged_by",
              "tagged_at", "note", "created_at", "updated_at"]
     constant = {"story": story.pk, "method": METHOD, "status": AlignedPair.Status.PROPOSED, "stale": False,
                 "tagged_by": "", "tagged_at": None, "note": "", "created_at": now, "updated_at": now}
     constant = {name: fields[name].get_db_prep_save(value, connection) for name, value in constant.items()}
-    quote = connection.ops.quote_name
-    json_placeholder = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    statements = {}
-    for with_pk in (True, False):
-        columns = (["id"] if with_pk else []) + [fields[name].column for name in names]
-        placeholders = (["%s"] if with_pk else []) + [json_placeholder if n == "features" else "%s" for n in names]
-        statements[with_pk] = (f"INSERT INTO {quote(AlignedPair._meta.db_table)} ({', '.join(map(quote, columns))}) "
-                               f"VALUES ({', '.join(placeholders)})")
-    batches = {True: [], False: []}
     story_id, method, status, stale = constant["story"], constant["method"], constant["status"], constant["stale"]
     tail = [constant[name] for name in names[-5:]]  # tagged_by ... updated_at
+    quote = connection.ops.quote_name
+    columns = (["id"] if keep_ids else []) + [fields[name].column for name in names]
+    table = quote(AlignedPair._meta.db_table)
+
+    def values():
+        for row in rows:
+            head, (a, b, score, relation, features) = (row[:1], row[1:]) if keep_ids else ((), row)
+            yield [*head, story_id, a, b, score, method, relation, status, stale, features, *tail]
+
     with connection.cursor() as cursor:
-        for pk, a, b, score, relation, features in rows:
-            row = [story_id, a, b, score, method, relation, status, stale, features, *tail]
-            batch = batches[pk is not None]
-            batch.append([pk, *row] if pk is not None else row)
+        if connection.vendor == "postgresql":  # COPY takes the JSON text as jsonb, and ids as given
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(map(quote, columns))}) FROM STDIN") as copy:
+                for row in values():
+                    copy.write_row(row)
+            return
+        statement = f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES ({', '.join(['%s'] * len(columns))})"
+        batch = []
+        for row in values():
+            batch.append(row)
             if len(batch) >= INSERT_BATCH:
-                cursor.executemany(statements[pk is not None], batch)
+                cursor.executemany(statement, batch)
                 batch.clear()
-        for with_pk, batch in batches.items():
-            if batch:
-                cursor.executemany(statements[with_pk], batch)
+        if batch:
+            cursor.executemany(statement, batch)
 
 
 def _write_exchanges(story: Story, groups, passages) -> dict[int, int]:
