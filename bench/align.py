@@ -36,12 +36,13 @@ STORY = ROOT / "fixtures" / "stories" / "biden-putin-2021-12-07"
 SWAPS = {"said": "stated", "talks": "discussions", "warned": "cautioned", "Tuesday": "Tues.", "would": "will"}
 
 
-def perturb(text: str, rng: random.Random) -> str:
+def perturb(text: str, rng: random.Random, swaps: dict = SWAPS) -> str:
+    """Drop about one word in ten (of more than three letters) and swap half the swappable ones."""
     out = []
     for word in text.split(" "):
         if rng.random() < 0.1 and len(word) > 3:
             continue
-        out.append(SWAPS.get(word, word) if rng.random() < 0.5 else word)
+        out.append(swaps.get(word, word) if rng.random() < 0.5 else word)
     return " ".join(out)
 
 

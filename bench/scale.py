@@ -60,13 +60,11 @@ SWAPS = {"said": "stated", "talks": "discussions", "warned": "cautioned", "Tuesd
 # --- the story folder -------------------------------------------------------------------------------
 
 def perturb(text: str, rng: random.Random) -> str:
-    """Drop about one word in ten (of more than three letters) and swap half the swappable ones."""
-    out = []
-    for word in text.split(" "):
-        if rng.random() < 0.1 and len(word) > 3:
-            continue
-        out.append(SWAPS.get(word, word) if rng.random() < 0.5 else word)
-    return " ".join(out)
+    """bench/align.py's perturbation, with more words to swap."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from align import perturb as perturbed
+
+    return perturbed(text, rng, SWAPS)
 
 
 def copy_text(k: int, seeds: list[str], rng: random.Random) -> str:

@@ -51,6 +51,18 @@ COVERAGE_CLAIMS = 30  # claims coverage lists, the most widely carried
 COVERAGE_BADGES = 10  # outlet badges a listed claim shows for "carried by" and for "not by"
 
 
+class _Paged:
+    """Previous and next page numbers of something with `page` and `n_pages`."""
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.n_pages else None
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+
 @dataclass
 class Column:
     key: int  # voice id or article id
@@ -157,7 +169,7 @@ class ExchangeBlock:
 
 
 @dataclass
-class Grid:
+class Grid(_Paged):
     columns: list[Column]
     blocks: list[ExchangeBlock]  # this page's exchanges, built
     index: list[ExchangeBlock] = field(default_factory=list)  # every exchange shown, unbuilt (the jump list)
@@ -168,14 +180,6 @@ class Grid:
     page: int = 1
     n_pages: int = 1
     hidden_columns: int = 0  # articles left out of the columns by outlet (OUTLET_COLUMNS)
-
-    @property
-    def next_page(self) -> int | None:
-        return self.page + 1 if self.page < self.n_pages else None
-
-    @property
-    def previous_page(self) -> int | None:
-        return self.page - 1 if self.page > 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,7 +467,7 @@ class CoveredClaim:
 
 
 @dataclass
-class Coverage:
+class Coverage(_Paged):
     articles: list[Article]  # this page's articles (the columns)
     rows: list[CoverageRow] = field(default_factory=list)
     claims: list[CoveredClaim] = field(default_factory=list)  # the COVERAGE_CLAIMS most widely carried
@@ -471,14 +475,6 @@ class Coverage:
     n_articles: int = 0
     page: int = 1
     n_pages: int = 1
-
-    @property
-    def next_page(self) -> int | None:
-        return self.page + 1 if self.page < self.n_pages else None
-
-    @property
-    def previous_page(self) -> int | None:
-        return self.page - 1 if self.page > 1 else None
 
 
 @dataclass

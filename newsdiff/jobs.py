@@ -541,13 +541,8 @@ def _other_exchange(story: Story) -> int:
     return other.pk
 
 
-# `_decided` as a query: an editor's work is on the pair.
+# An editor's work is on the pair (a tag, or a status or note however it got there): only updated, never replaced.
 DECIDED = Q(tagged_at__isnull=False) | ~Q(status=AlignedPair.Status.PROPOSED) | ~Q(note="")
-
-
-def _decided(pair: AlignedPair) -> bool:
-    """An editor's work is on the pair (a tag, or a status or note however it got there): only updated, never replaced."""
-    return pair.tagged_by_editor or pair.status != AlignedPair.Status.PROPOSED or bool(pair.note)
 
 
 def _write_pairs(story: Story, pairs: PairTable, relations: list[str]) -> dict[str, int]:
