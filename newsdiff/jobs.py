@@ -37,15 +37,18 @@ import os
 import socket
 import time
 import traceback
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from itertools import islice, repeat
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import encodings
 from .align import encoder
@@ -53,7 +56,7 @@ from .align.group import OTHER_TITLE, GroupOptions, fit_joiner, group_exchanges
 from .align.index import StoryIndex, build_index, options_key, score_new
 from .align.score import (Item, Options, PairTable, base_scores, heading_table, item_terms, pair_table, prepare,
                           relations_of, states_a_claim, tfidf_matrix)
-from .align.semantic import FRAME_PASSAGES, SemanticSpace, extend_space, space_frame
+from .align.semantic import FRAME_PASSAGES, SemanticSpace, extend_space, space_frame, with_rows
 from .models import AlignedPair, AlignmentIndex, AlignmentJob, Exchange, Passage, Story
 from .text import cues
 
@@ -394,11 +397,29 @@ def _semantic_space(sentences: list[_PassageRow], options: Options) -> tuple[Sem
     ids = encodings.token_ids_for(sentences)
     step = max(1, -(-len(sentences) // FRAME_PASSAGES))
     sample = [v for chunk in encodings.vectors_in_chunks(sentences[::step]) for _, v in chunk]
-    space = space_frame(ids, sample, encoder.token_ids(options.actor_words))
+    frame = space_frame(ids, sample, encoder.token_ids(options.actor_words))
+    chunks = encodings.vectors_in_chunks(sentences, chunk=1000)
+    if not any(len(v) for v in sample):  # no frame yet: the first chunk with tokens sets it (extend_space)
+        for chunk in chunks:
+            frame = extend_space(frame, chunk)
+        return frame, ids
     del sample
-    for chunk in encodings.vectors_in_chunks(sentences, chunk=1000):
-        space = extend_space(space, chunk)
-    return space, ids
+    # Each chunk's rows depend on the frame only: chunks are made on every core while the next is read.
+    return with_rows(frame, list(_bounded_map(lambda chunk: extend_space(frame, chunk), chunks))), ids
+
+
+def _bounded_map(function, iterable, workers: int | None = None):
+    """`map(function, iterable)` on a thread pool, in order, pulling from `iterable` only as workers free up:
+    at most `workers` items are held at once (a big story's token vectors never all in memory)."""
+    workers = workers or os.cpu_count() or 1
+    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+        pending = deque()
+        for item in iterable:
+            pending.append(pool.submit(function, item))
+            if len(pending) >= workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _tokens(passages: list[_PassageRow]) -> list:
@@ -484,8 +505,8 @@ def _run_incremental(job: AlignmentJob, timings: dict, options: Options, index: 
                              vectors)
     with _phase(timings, "write", job.pk):
         with transaction.atomic():
-            _insert_pairs(story, zip(table.a.tolist(), table.b.tolist(), table.score.tolist(), relations,
-                                     table.features_json(np.arange(len(table)))), timezone.now())
+            _insert_pairs(story, [table.a.tolist(), table.b.tolist(), table.score.tolist(), relations,
+                                  table.features_json(np.arange(len(table)))], timezone.now())
             existing = set(Exchange.objects.filter(story=story).values_list("pk", flat=True))
             exchange_of = {p.pk: p.exchange_id for p in passages}
             other = None
@@ -601,7 +622,7 @@ def _write_pairs(story: Story, pairs: PairTable, relations: list[str]) -> dict[s
     for keep_ids, chosen in ((True, rows[pks[rows] >= 0]), (False, rows[pks[rows] < 0])):
         columns = [pairs.a[chosen].tolist(), pairs.b[chosen].tolist(), pairs.score[chosen].tolist(),
                    [relations[k] for k in chosen.tolist()], pairs.features_json(chosen)]
-        _insert_pairs(story, zip(pks[chosen].tolist(), *columns) if keep_ids else zip(*columns), now, keep_ids)
+        _insert_pairs(story, [pks[chosen].tolist(), *columns] if keep_ids else columns, now, keep_ids)
     for pair in updates:  # bulk_update never applies auto_now
         pair.updated_at = now
     AlignedPair.objects.bulk_update(updates, ["score", "method", "features", "stale", "updated_at"],
@@ -627,45 +648,52 @@ def _stored_proposals(queryset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.array(relations, dtype=np.int64))
 
 
-def _insert_pairs(story: Story, rows, now, keep_ids: bool = False) -> None:
-    """INSERT proposed pairs, given as an iterable of (a, b, score, relation, features as JSON), or with
-    `keep_ids` of (pk, a, b, score, relation, features): on PostgreSQL by COPY, elsewhere by `executemany` a
-    batch at a time. Model instances and `bulk_create` cost ten times as much for a million pairs (and
-    PostgreSQL's executemany still took 108 s for 1.9 M); a batch is all that is ever held. The constant
-    values go through their field's `get_db_prep_save`, so both databases get what their column wants
-    (datetimes with zones); the features are JSON text (`PairTable.features_json`)."""
+def _insert_pairs(story: Story, columns: list[list], now, keep_ids: bool = False) -> None:
+    """INSERT proposed pairs given as columns: [a, b, score, relation, features as JSON], or with `keep_ids`
+    [pk, a, b, score, relation, features]. On PostgreSQL by COPY; elsewhere by `executemany` a batch at a
+    time, binding only what varies (the constant columns are SQL literals: a million rows spend a third less
+    in binding). Model instances and `bulk_create` cost ten times as much for a million pairs (and
+    PostgreSQL's executemany still took 108 s for 1.9 M); a batch is all that is ever held as rows. The
+    constant values go through their field's `get_db_prep_save`, so both databases get what their column
+    wants (datetimes with zones); the features are JSON text (`PairTable.features_json`)."""
     fields = {f.name: f for f in AlignedPair._meta.concrete_fields}
     names = ["story", "a", "b", "score", "method", "relation", "status", "stale", "features", "tagged_by",
              "tagged_at", "note", "created_at", "updated_at"]
+    varying = ["a", "b", "score", "relation", "features"]
     constant = {"story": story.pk, "method": METHOD, "status": AlignedPair.Status.PROPOSED, "stale": False,
                 "tagged_by": "", "tagged_at": None, "note": "", "created_at": now, "updated_at": now}
     constant = {name: fields[name].get_db_prep_save(value, connection) for name, value in constant.items()}
-    story_id, method, status, stale = constant["story"], constant["method"], constant["status"], constant["stale"]
-    tail = [constant[name] for name in names[-5:]]  # tagged_by ... updated_at
     quote = connection.ops.quote_name
-    columns = (["id"] if keep_ids else []) + [fields[name].column for name in names]
     table = quote(AlignedPair._meta.db_table)
-
-    def values():
-        for row in rows:
-            head, (a, b, score, relation, features) = (row[:1], row[1:]) if keep_ids else ((), row)
-            yield [*head, story_id, a, b, score, method, relation, status, stale, features, *tail]
-
+    names = (["id"] if keep_ids else []) + names
+    fields["id"] = AlignedPair._meta.pk
+    column_list = ", ".join(quote(fields[name].column) for name in names)
+    varying = (["id"] if keep_ids else []) + varying
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # COPY takes the JSON text as jsonb, and ids as given
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(map(quote, columns))}) FROM STDIN") as copy:
-                for row in values():
+            by_name = dict(zip(varying, columns))
+            rows = zip(*(by_name[name] if name in by_name else repeat(constant[name]) for name in names))
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in rows:
                     copy.write_row(row)
             return
-        statement = f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES ({', '.join(['%s'] * len(columns))})"
-        batch = []
-        for row in values():
-            batch.append(row)
-            if len(batch) >= INSERT_BATCH:
-                cursor.executemany(statement, batch)
-                batch.clear()
-        if batch:
+        values = ", ".join("%s" if name in varying else _sql_literal(constant[name]) for name in names)
+        statement = f"INSERT INTO {table} ({column_list}) VALUES ({values})"
+        rows = zip(*columns)
+        while batch := list(islice(rows, INSERT_BATCH)):
             cursor.executemany(statement, batch)
+
+
+def _sql_literal(value) -> str:
+    """A constant of ours (never article text) as an SQL literal: NULL, a number, or a quoted string."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, (bool, int, float)):
+        return str(int(value)) if isinstance(value, bool) else repr(value)
+    text = str(value)
+    if "%" in text:  # the driver's placeholders are %s
+        raise ValueError(f"a constant column holds {text!r}")
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _write_exchanges(story: Story, groups, passages) -> dict[int, int]:

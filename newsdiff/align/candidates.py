@@ -46,17 +46,18 @@ def candidate_pairs(matrix: sparse.csr_matrix, articles: np.ndarray, sentences: 
     n = matrix.shape[0]
     rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
     transposed = matrix.T.tocsr()
+    own_columns = _own_columns(articles)
 
     def block_keys(start: int) -> tuple[np.ndarray, np.ndarray]:
         block = rows[start:start + chunk]
-        own = articles[block][:, None] == articles[None, :]
+        own = own_columns(block)
         cosine = (matrix[block] @ transposed).toarray()
-        cosine[own] = 0.0
+        own(cosine, 0.0)
         lexical = _top(block, cosine, lexical_k, n, positive=True)
         semantic = np.zeros(0, dtype=np.int64)
         if sentences is not None and semantic_k:
             similarity = sentences[block] @ sentences.T
-            similarity[own] = -np.inf
+            own(similarity, -np.inf)
             semantic = _top(block, similarity, semantic_k, n, positive=False)
         return lexical, semantic
 
@@ -72,6 +73,31 @@ def candidate_pairs(matrix: sparse.csr_matrix, articles: np.ndarray, sentences: 
     close = np.zeros(len(keys), dtype=bool)
     close[np.searchsorted(keys, semantic)] = True
     return Candidates(keys // n, keys % n, close)
+
+
+def _own_columns(articles: np.ndarray):
+    """For a block of rows: a function that sets, in a (rows x passages) array, each row's columns of its own
+    article to a value. A story's passages come in article order, so those are one slice per article of the
+    block (a few assignments); in any other order, a mask of the whole array."""
+    if len(articles) < 2 or bool(np.all(articles[1:] >= articles[:-1])):
+        def for_block(block: np.ndarray):
+            mine = articles[block]
+            runs = [(mine == article, np.searchsorted(articles, article, side="left"),
+                     np.searchsorted(articles, article, side="right")) for article in np.unique(mine).tolist()]
+
+            def set_own(values: np.ndarray, value: float) -> None:
+                for at, start, end in runs:
+                    values[at, start:end] = value
+            return set_own
+        return for_block
+
+    def for_block(block: np.ndarray):
+        own = articles[block][:, None] == articles[None, :]
+
+        def set_own(values: np.ndarray, value: float) -> None:
+            values[own] = value
+        return set_own
+    return for_block
 
 
 def distinct_keys(parts: list[np.ndarray]) -> np.ndarray:

@@ -514,22 +514,29 @@ def relation_of(a_text: str, b_text: str, aliases=()) -> str:
 
 
 def relations_of(texts: dict[int, str], a: np.ndarray, b: np.ndarray, aliases=()) -> list[str]:
-    """`relation_of` for each pair (a[k], b[k]) of ids into `texts`: each text is normalised once, and the
-    wordings compared in one vectorised rapidfuzz call, so a million pairs cost seconds."""
-    norm = Normaliser(aliases)
-    needed = sorted(set(a.tolist()) | set(b.tolist()))
-    words = {i: " ".join(norm.words(texts[i])) for i in needed}
-    quotes = {i: [q for q in (" ".join(norm.words(span)) for span in quoted_spans(texts[i])) if len(q) >= 12]
-              for i in needed}
-    a_list, b_list = a.tolist(), b.tolist()
-    if not a_list:
+    """`relation_of` for each pair (a[k], b[k]) of ids into `texts`: each text is normalised once, pairs of
+    one wording are verbatim without comparing them, and the others compared in one vectorised rapidfuzz call,
+    so a million pairs cost seconds."""
+    if not len(a):
         return []
-    same = process.cpdist([words[i] for i in a_list], [words[i] for i in b_list], scorer=fuzz.ratio,
-                          dtype=np.float32, workers=-1)
-    verbatim = (np.array([words[x] == words[y] for x, y in zip(a_list, b_list)]) | (np.asarray(same) >= 97))
+    norm = Normaliser(aliases)
+    needed = np.unique(np.concatenate([a, b]))
+    words = [" ".join(norm.words(texts[i])) for i in needed.tolist()]
+    quotes = [[q for q in (" ".join(norm.words(span)) for span in quoted_spans(texts[i])) if len(q) >= 12]
+              for i in needed.tolist()]
+    wordings: dict[str, int] = {}
+    wording = np.array([wordings.setdefault(w, len(wordings)) for w in words], dtype=np.int64)
+    ra, rb = np.searchsorted(needed, a), np.searchsorted(needed, b)
+    verbatim = wording[ra] == wording[rb]
+    compared = np.flatnonzero(~verbatim)
+    if len(compared):
+        same = process.cpdist([words[k] for k in ra[compared].tolist()], [words[k] for k in rb[compared].tolist()],
+                              scorer=fuzz.ratio, dtype=np.float32, workers=-1)
+        verbatim[compared] = np.asarray(same) >= 97
     out = np.where(verbatim, "verbatim", "paraphrase").astype(object)
-    quoting = np.array([bool(quotes[x]) and bool(quotes[y]) for x, y in zip(a_list, b_list)]) & ~verbatim
-    for k in np.flatnonzero(quoting).tolist():  # the only pairs that may quote one statement in drifted words
-        if any(fuzz.token_set_ratio(qa, qb) >= 60 for qa in quotes[a_list[k]] for qb in quotes[b_list[k]]):
+    quoted = np.array([bool(q) for q in quotes])
+    for k in np.flatnonzero(quoted[ra] & quoted[rb] & ~verbatim).tolist():  # the only pairs that may quote one
+        # statement in drifted words
+        if any(fuzz.token_set_ratio(qa, qb) >= 60 for qa in quotes[ra[k]] for qb in quotes[rb[k]]):
             out[k] = "variant"
     return out.tolist()
