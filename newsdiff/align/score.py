@@ -99,8 +99,8 @@ class Options:
     opposing_voice_factor: float = 0.7
     semantic_floor: float = 0.11
     semantic_candidates: int = 30
-    lexical_candidates: int = 150
-    max_partners: int = 100
+    lexical_candidates: int = 100
+    max_partners: int = 50
     aliases: tuple[tuple[str, ...], ...] = ()
     actor_words: tuple[str, ...] = ()
     workers: int = -1
@@ -250,14 +250,19 @@ def neighbour_support(items: list[Item], base: Scores) -> np.ndarray:
 
 def _kept(items: list[Item], base: Scores, support: np.ndarray, options: Options) -> PairTable:
     """The pairs of `base` whose score, base value plus `w_neighbour` times its `support`, reaches the
-    threshold and that are among the `max_partners` best of either passage's: best first.
+    threshold and that are among the `max_partners` best of either passage's by their own evidence (base
+    value): best first.
 
     The cap keeps what a reader can use (a claim that 1,000 articles carried still shows as one claim:
     its passages are tied through their best partners) and keeps the stored pairs linear in the story.
+    It ranks by base value, not score: the support of a pair far above the threshold is what blocking
+    scores least completely (its neighbours' pairs need not be candidates), and ranking by it made a
+    blocked run keep other partners than an exhaustive one (recall at 100 articles 98.8 % at a cap of 50,
+    against 99.8 % by base value).
     """
     score = base.value + options.w_neighbour * support
     kept = np.flatnonzero(score >= options.threshold)
-    kept = kept[_among_best(base.a[kept], base.b[kept], score[kept], options.max_partners, len(items))]
+    kept = kept[_among_best(base.a[kept], base.b[kept], base.value[kept], options.max_partners, len(items))]
     ids = np.array([i.id for i in items], dtype=np.int64)
     a, b = ids[base.a[kept]], ids[base.b[kept]]
     order = np.lexsort((np.maximum(a, b), np.minimum(a, b), -np.round(score[kept], 4)))

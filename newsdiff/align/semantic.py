@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -52,6 +53,12 @@ class SemanticSpace:
     idf: dict | None = None
     skip_ids: frozenset = frozenset()
     passages: int = 0  # how many passages `idf` was counted over (the frame may hold none of them as rows)
+
+    @cached_property
+    def sizes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per passage: its number of tokens and the sum of their weights (what `bertscore` asks of every column)."""
+        return (np.array([len(v) for v in self.vectors], dtype=np.int64),
+                np.array([w.sum() for w in self.weights], dtype=np.float64))
 
     def rows(self, rows: list[int]) -> "SemanticSpace":
         """This space with only `rows`, in that order (row k of the result is row `rows[k]` here)."""
@@ -187,8 +194,8 @@ def bertscore(space: SemanticSpace, row: int, columns) -> np.ndarray:
     columns = list(columns)
     va, wa = space.vectors[row], space.weights[row]
     out = np.zeros(len(columns))
-    lengths = np.array([len(space.vectors[c]) for c in columns], dtype=int)
-    usable = np.flatnonzero((lengths > 0) & np.array([space.weights[c].sum() > 0 for c in columns], dtype=bool))
+    lengths, weight_sums = (values[np.array(columns, dtype=np.int64)] for values in space.sizes)
+    usable = np.flatnonzero((lengths > 0) & (weight_sums > 0))
     if len(va) == 0 or wa.sum() <= 0 or len(usable) == 0:
         return out
     kept = [columns[k] for k in usable]
