@@ -7,7 +7,7 @@ import pytest
 
 from newsdiff.align import encoder
 from newsdiff.align.score import Item, Options, score_pairs
-from newsdiff.align.semantic import bertscore, prepare_space
+from newsdiff.align.semantic import bertscore, extend_space, prepare_space, space_frame, with_rows
 
 OUTLET_A = [
     "The two presidents tasked their teams to follow up on the talks.",
@@ -92,3 +92,22 @@ def test_an_empty_passage_scores_zero_and_does_not_fail():
                            (np.array([5, 6]), np.eye(2, 384, dtype=np.float32))])
     assert bertscore(space, 0, [1]).tolist() == [0.0]
     assert bertscore(space, 1, [0]).tolist() == [0.0]
+
+
+def test_a_space_made_by_chunks_in_parallel_is_the_space_made_in_turn():
+    # What the job does with a big story: each chunk of passages is placed in the frame on its own (on a
+    # thread), then the chunks are joined; the scores must be those of extending the frame chunk by chunk.
+    rng = np.random.default_rng(3)
+    tokens = [(rng.integers(1000, 1040, size=k), rng.standard_normal((k, 384)).astype(np.float32))
+              for k in (5, 0, 8, 3, 6, 4, 7)]
+    tokens[2] = (tokens[0][0], tokens[0][1] + 0.1 * rng.standard_normal((5, 384)).astype(np.float32))  # a rewording
+    frame = space_frame([ids for ids, _ in tokens], [v for _, v in tokens[:4]], skip_ids={1003})
+    in_turn = frame
+    for chunk in (tokens[:3], tokens[3:5], tokens[5:]):
+        in_turn = extend_space(in_turn, chunk)
+    joined = with_rows(frame, [extend_space(frame, chunk) for chunk in (tokens[:3], tokens[3:5], tokens[5:])])
+    assert np.array_equal(joined.sentences, in_turn.sentences)
+    assert all(np.array_equal(x, y) for x, y in zip(joined.vectors, in_turn.vectors))
+    assert len(joined.vectors) == len(tokens)
+    assert bertscore(joined, 0, [2, 4, 6]).tolist() == bertscore(in_turn, 0, [2, 4, 6]).tolist()
+    assert bertscore(joined, 0, [2])[0] > 0.5

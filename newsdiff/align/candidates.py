@@ -27,7 +27,7 @@ import numpy as np
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
-CHUNK = 512  # rows per block: 512 x 41,000 float32 is 84 MB
+CHUNK = 256  # rows per block: 256 x 41,000 float32 is 42 MB
 
 
 @dataclass(frozen=True)

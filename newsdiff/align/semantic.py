@@ -121,7 +121,7 @@ def extend_space(space: SemanticSpace, tokens: list[tuple[np.ndarray, np.ndarray
         empty = (np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32))
         return prepare_space([empty] * len(space.vectors) + list(tokens), space.skip_ids)
     unseen = math.log((n + 2) / 2)  # as if the new passage were one more of the story: df 1 of n + 1
-    return _with_rows(space, tokens, {**{t: unseen for ids, _ in tokens for t in ids.tolist()}, **space.idf})
+    return _with_rows(space, tokens, space.idf, unseen)
 
 
 def with_rows(frame: SemanticSpace, parts: list[SemanticSpace]) -> SemanticSpace:
@@ -133,8 +133,9 @@ def with_rows(frame: SemanticSpace, parts: list[SemanticSpace]) -> SemanticSpace
                    sentences=np.concatenate([frame.sentences, *(p.sentences[start:] for p in parts)]))
 
 
-def _with_rows(space: SemanticSpace, tokens, idf: dict) -> SemanticSpace:
-    """`space` with `tokens` appended as rows: all of them transformed in one matrix, then split by passage."""
+def _with_rows(space: SemanticSpace, tokens, idf: dict, unseen: float | None = None) -> SemanticSpace:
+    """`space` with `tokens` appended as rows: all of them transformed in one matrix, then split by passage.
+    A token weighs its `idf` (`unseen` if it has none there), 0 if the space skips it."""
     dim = space.sentences.shape[1]
     lengths = np.array([len(ids) for ids, _ in tokens], dtype=np.int64)
     sentences = np.zeros((len(tokens), dim), np.float32)
@@ -145,8 +146,11 @@ def _with_rows(space: SemanticSpace, tokens, idf: dict) -> SemanticSpace:
         if space.directions is not None:
             v -= (v @ space.directions.T) @ space.directions
         v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
-        ids = np.concatenate([ids for ids, _ in tokens if len(ids)]).tolist()
-        w = np.array([0.0 if t in space.skip_ids else idf[t] for t in ids], dtype=np.float32)
+        ids = np.concatenate([ids for ids, _ in tokens if len(ids)]).astype(np.int64)
+        distinct = np.unique(ids)  # a weight per distinct wordpiece, then one lookup for all tokens
+        weight = np.array([0.0 if t in space.skip_ids else idf[t] if unseen is None else idf.get(t, unseen)
+                           for t in distinct.tolist()], dtype=np.float32)
+        w = weight[np.searchsorted(distinct, ids)]
         means = _row_sums(c * w[:, None], lengths)
         totals = _row_sums(w[:, None], lengths)[:, 0]
         norms = np.linalg.norm(means, axis=1)
