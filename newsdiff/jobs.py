@@ -309,7 +309,8 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         prepared = prepare(sentences, options, [terms[i.id] for i in sentences])
         base = base_scores(prepared, options, report, space)
         sentence_pairs = pair_table(sentences, options, prepared, base=base)
-        pairs = PairTable.concatenate([sentence_pairs, heading_table(sentences + headings, options, heading_space)])
+        pairs = PairTable.concatenate([sentence_pairs, heading_table(sentences + headings, options, heading_space,
+                                                                     [terms[i.id] for i in sentences + headings])])
         job.candidates, job.pairs_proposed = base.candidates, len(pairs)
         # The token vectors (0.8 GB at 1,000 articles) are done with: grouping and the index need the sentence
         # vectors and the frame only.

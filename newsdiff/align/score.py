@@ -445,7 +445,7 @@ def heading_pairs(items: list[Item], options: Options = Options(),
 
 
 def heading_table(items: list[Item], options: Options = Options(),
-                  semantic: SemanticSpace | None = None) -> PairTable:
+                  semantic: SemanticSpace | None = None, terms: list[list[str]] | None = None) -> PairTable:
     """Pairs that link a headline (or heading, caption) stating a claim to another article's passage of it.
 
     `items` are the story's sentences followed by its other passages (`semantic` rows in that
@@ -456,17 +456,18 @@ def heading_table(items: list[Item], options: Options = Options(),
     sentence about the meeting. Scored as sentence pairs are, at the same threshold, over the
     story's terms with its headings counted, without neighbour support (a headline has no
     neighbours in the readout's order). Sentence pairs are not scored here, so adding headlines
-    never moves them.
+    never moves them. `terms`: the items' `item_terms`, when the caller has them already.
     """
     rows = [r for r, i in enumerate(items) if i.kind == "sentence" or states_a_claim(i.text, options.actor_words)]
     items = [items[r] for r in rows]
+    terms = [terms[r] for r in rows] if terms is not None else None
     focus = np.array([i.kind != "sentence" for i in items], dtype=bool)
     if semantic is not None:
         semantic = semantic.rows(rows)
     if not focus.any():
         empty = Scores(*(np.zeros(0, dtype=np.int64),) * 2, *(np.zeros(0),) * 3)
         return _kept(items, empty, np.zeros(0), options)
-    base = base_scores(prepare(items, options), options, semantic=semantic, focus=focus)
+    base = base_scores(prepare(items, options, terms), options, semantic=semantic, focus=focus)
     return _kept(items, base, np.zeros(len(base)), options)
 
 
