@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 import numpy as np
 
@@ -52,14 +53,17 @@ def _rows(queryset) -> list[tuple]:
     arrives as its bytes, not as hex text to decode (a 1,000-article story's token vectors, 1.3 GB as hex,
     took 4.1 s to read that way and 0.7 s in binary). Django's cursors bind parameters client-side, which
     cannot return binary results, so this one query runs on a plain psycopg cursor of the same connection
-    (and transaction)."""
+    (and transaction), inside Django's error translation; Django's query log does not see it."""
     if connection.vendor != "postgresql":
         return list(queryset)
     import psycopg
 
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing by construction (`__in=[]`)
+        return []
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, binary=True)
         return cursor.fetchall()
 

@@ -33,6 +33,7 @@ exchanges stay exactly as they were and the job records the error. Editors' deci
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
 import time
@@ -406,21 +407,31 @@ def _semantic_space(sentences: list[_PassageRow], options: Options) -> tuple[Sem
         return frame, ids
     del sample
     # Each chunk's rows depend on the frame only: chunks are made on every core while the next is read.
-    return with_rows(frame, list(_bounded_map(lambda chunk: extend_space(frame, chunk), chunks))), ids
+    return with_rows(frame, _bounded_map(lambda chunk: extend_space(frame, chunk), chunks)), ids
 
 
-def _bounded_map(function, iterable, workers: int | None = None):
-    """`map(function, iterable)` on a thread pool, in order, pulling from `iterable` only as workers free up:
-    at most `workers` items are held at once (a big story's token vectors never all in memory)."""
-    workers = workers or os.cpu_count() or 1
+def _bounded_map(function, iterable, workers: int | None = None) -> list:
+    """`list(map(function, iterable))` on a thread pool (one BLAS thread each), pulling from `iterable` only as
+    workers free up: at most `workers` items (default: the cores, at most `MAP_WORKERS`) are in hand at once,
+    so a big story's token vectors are never all in memory. A worker's exception is raised here."""
+    if workers is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        workers = min(cores, MAP_WORKERS)
+    results = []
     with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
         pending = deque()
         for item in iterable:
             pending.append(pool.submit(function, item))
             if len(pending) >= workers:
-                yield pending.popleft().result()
+                results.append(pending.popleft().result())
         while pending:
-            yield pending.popleft().result()
+            results.append(pending.popleft().result())
+    return results
+
+
+# Chunks transformed at once when reading a story's token vectors: each holds ~280 MB while it is made, and the
+# database read on the main thread feeds no more than a few.
+MAP_WORKERS = 4
 
 
 def _tokens(passages: list[_PassageRow]) -> list:
@@ -453,8 +464,14 @@ def _save_index(story: Story, index: StoryIndex) -> None:
     """Store the story's index: an UPDATE, or an INSERT for its first (update_or_create would first read the
     26 MB row of a 1,000-article story back). The caller holds the transaction."""
     data, passages = index.to_bytes(), len(index.ids)
-    if not AlignmentIndex.objects.filter(story=story).update(data=data, passages=passages, updated_at=timezone.now()):
-        AlignmentIndex.objects.create(story=story, data=data, passages=passages)
+    stored = AlignmentIndex.objects.filter(story=story)
+    if stored.update(data=data, passages=passages, updated_at=timezone.now()):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: another run may have stored the story's first index meanwhile
+            AlignmentIndex.objects.create(story=story, data=data, passages=passages)
+    except IntegrityError:
+        stored.update(data=data, passages=passages, updated_at=timezone.now())
 
 
 def _run_incremental(job: AlignmentJob, timings: dict, options: Options, index: StoryIndex,
@@ -689,15 +706,17 @@ def _insert_pairs(story: Story, columns: list[list], now, keep_ids: bool = False
 
 
 def _sql_literal(value) -> str:
-    """A constant of ours (never article text) as an SQL literal: NULL, a number, or a quoted string."""
+    """A constant of ours (never article text) as an SQL literal: NULL, an integer, a finite float or a quoted
+    string; anything else is refused rather than guessed at."""
     if value is None:
         return "NULL"
-    if isinstance(value, (bool, int, float)):
-        return str(int(value)) if isinstance(value, bool) else repr(value)
-    text = str(value)
-    if "%" in text:  # the driver's placeholders are %s
-        raise ValueError(f"a constant column holds {text!r}")
-    return "'" + text.replace("'", "''") + "'"
+    if isinstance(value, (bool, int)):  # True is 1 to SQLite
+        return str(int(value))
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(float(value))
+    if not isinstance(value, str) or "%" in value:  # the driver's placeholders are %s
+        raise ValueError(f"no SQL literal for the constant {value!r}")
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _write_exchanges(story: Story, groups, passages) -> dict[int, int]:

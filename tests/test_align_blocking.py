@@ -6,7 +6,7 @@ from scipy import sparse
 
 from newsdiff.align.candidates import candidate_pairs
 from newsdiff.align.group import GroupOptions, group_exchanges
-from newsdiff.align.score import Item, Options, base_scores, prepare, score_pairs
+from newsdiff.align.score import Item, Options, Scores, base_scores, pair_table, prepare, score_pairs
 
 CLAIMS = ["The fishing quota will be cut by a third next spring, the minister said.",
           "Repairs will shut the gas pipeline for a month from June.",
@@ -79,6 +79,25 @@ def test_a_passage_keeps_at_most_its_best_partners():
         degree[p.a] = degree.get(p.a, 0) + 1
         degree[p.b] = degree.get(p.b, 0) + 1
     assert all(degree.get(i, 0) >= min(5, len(v)) for i, v in best.items())
+
+
+def test_partners_are_ranked_by_their_own_evidence_not_by_a_neighbours_support():
+    # Four two-sentence articles. Sentence 1 of article A matches article B's (base 0.80) because their
+    # first sentences match too (support 0.9: score 0.98), and article C's better on its own (base 0.85, no
+    # support: score 0.85). With one partner a passage, A's is C's: what blocking may not score completely
+    # (a neighbour pair's support) does not decide which partners a passage keeps.
+    items = [Item(10 * article + position, article, f"sentence {position} of {article}", position=position)
+             for article in range(4) for position in range(2)]  # ids 0-1: A, 10-11: B, 20-21: C, 30-31: D
+    pairs = {(0, 2): 0.90, (1, 3): 0.80, (1, 5): 0.85, (3, 7): 0.99, (5, 7): 0.96}
+    a, b = (np.array(rows, dtype=np.int64) for rows in zip(*sorted(pairs)))
+    value = np.array([pairs[k] for k in sorted(pairs)])
+    base = Scores(a, b, value, value, np.zeros(len(value)))
+    capped = pair_table(items, replace(Options(), max_partners=1), prepare(items, Options()), base=base)
+    kept = set(zip(capped.a.tolist(), capped.b.tolist()))
+    assert (1, 11) not in kept and (1, 21) in kept  # A1-B1 scores higher (0.98) but its own evidence is weaker
+    assert (11, 31) in kept and (21, 31) in kept  # B1's and C1's own best
+    uncapped = pair_table(items, Options(), prepare(items, Options()), base=base)
+    assert dict(zip(zip(uncapped.a.tolist(), uncapped.b.tolist()), uncapped.score.tolist()))[(1, 11)] == 0.98
 
 
 def test_a_story_larger_than_the_sample_is_grouped_whole_and_the_same_way_twice():

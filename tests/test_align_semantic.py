@@ -111,3 +111,23 @@ def test_a_space_made_by_chunks_in_parallel_is_the_space_made_in_turn():
     assert len(joined.vectors) == len(tokens)
     assert bertscore(joined, 0, [2, 4, 6]).tolist() == bertscore(in_turn, 0, [2, 4, 6]).tolist()
     assert bertscore(joined, 0, [2])[0] > 0.5
+
+
+def test_the_jobs_space_read_by_chunks_on_threads_is_the_space_made_in_turn(seed_story, monkeypatch):
+    # The job reads a story's token vectors 1,000 passages at a time and places each chunk in the frame on a
+    # thread of its own; with chunks of 7, the seed story takes two dozen of them.
+    from newsdiff import encodings, jobs
+
+    options = jobs.story_options(seed_story)
+    passages = [p for p in jobs._passage_rows(seed_story) if p.kind == "sentence"]
+    jobs._read_texts(passages)
+    read = encodings.vectors_in_chunks
+    monkeypatch.setattr(encodings, "vectors_in_chunks", lambda rows, chunk=1000: read(rows, chunk=7))
+    space, ids = jobs._semantic_space(passages, options)
+    tokens = [t for chunk in read(passages, chunk=len(passages)) for t in chunk]
+    in_turn = space_frame(ids, [v for _, v in tokens], encoder.token_ids(options.actor_words))
+    for start in range(0, len(tokens), 7):
+        in_turn = extend_space(in_turn, tokens[start:start + 7])
+    assert len(space.vectors) == len(passages) > 7 * 20 and space.directions is not None
+    assert np.array_equal(space.sentences, in_turn.sentences)
+    assert all(np.array_equal(x, y) for x, y in zip(space.vectors, in_turn.vectors, strict=True))

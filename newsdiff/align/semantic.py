@@ -126,8 +126,12 @@ def extend_space(space: SemanticSpace, tokens: list[tuple[np.ndarray, np.ndarray
 
 def with_rows(frame: SemanticSpace, parts: list[SemanticSpace]) -> SemanticSpace:
     """`frame` with the rows of `parts` appended in order, each part made by `extend_space(frame, tokens)`
-    from a chunk of a story's passages: the same space as extending it by each chunk in turn."""
+    from a chunk of a story's passages: the same space as extending it by each chunk in turn, provided the
+    frame's idf was counted over at least every passage it will hold (as `space_frame` over the whole story
+    is); otherwise a token the idf lacks would weigh differently by chunk."""
     start = len(frame.vectors)
+    if frame.passages < start + sum(len(p.vectors) - start for p in parts):
+        raise ValueError("the frame's idf counts fewer passages than the rows joined to it")
     return replace(frame, vectors=frame.vectors + tuple(v for p in parts for v in p.vectors[start:]),
                    weights=frame.weights + tuple(w for p in parts for w in p.weights[start:]),
                    sentences=np.concatenate([frame.sentences, *(p.sentences[start:] for p in parts)]))
