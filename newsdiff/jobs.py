@@ -317,17 +317,22 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         # vectors and the frame only.
         del base, heading_space
         space = replace(space, vectors=(), weights=())
-    with _phase(timings, "relations", job.pk):
-        relations = relations_of({p.pk: p.text for p in passages}, pairs.a, pairs.b, options.aliases)
-    with _phase(timings, "group", job.pk):
-        paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages}
-        grouped = prepare(items, options, [terms[i.id] for i in items])
-        vectors = {p.pk: v for p, v in zip(sentence_passages, space.sentences)}
-        groups = group_exchanges(items, sentence_pairs, options, GroupOptions(), paragraphs, grouped, vectors=vectors)
-        big = [g for g in groups if not g.is_other]
-        joiner = fit_joiner(items, [list(g.items) for g in big], grouped, GroupOptions(), paragraphs, vectors)
-        index = build_index(options, prepared, space, wordpiece_ids, joiner, [], [list(g.items) for g in big])
-        del space
+    # The relations are found on a thread beside the grouping: rapidfuzz releases the GIL in its loops, igraph
+    # holds it, so the two share the cores. "relations" times what is left to wait for after the grouping.
+    with ThreadPoolExecutor(1) as beside:
+        found = beside.submit(relations_of, {p.pk: p.text for p in passages}, pairs.a, pairs.b, options.aliases)
+        with _phase(timings, "group", job.pk):
+            paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages}
+            grouped = prepare(items, options, [terms[i.id] for i in items])
+            vectors = {p.pk: v for p, v in zip(sentence_passages, space.sentences)}
+            groups = group_exchanges(items, sentence_pairs, options, GroupOptions(), paragraphs, grouped,
+                                     vectors=vectors)
+            big = [g for g in groups if not g.is_other]
+            joiner = fit_joiner(items, [list(g.items) for g in big], grouped, GroupOptions(), paragraphs, vectors)
+            index = build_index(options, prepared, space, wordpiece_ids, joiner, [], [list(g.items) for g in big])
+            del space
+        with _phase(timings, "relations", job.pk):
+            relations = found.result()
     with _phase(timings, "write", job.pk):
         with transaction.atomic():
             counts = _write_pairs(story, pairs, relations)
