@@ -344,11 +344,7 @@ def serve_and_time(env: dict, tmp: Path, slug: str, requests: int, table: Table)
             table.add("  server RSS", f"{export['server_rss_before_mb']} MiB before, {export['server_rss_peak_mb']} "
                                       f"MiB peak during the download (gunicorn, all processes)")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        pages.stop(server)
         log.close()
 
 

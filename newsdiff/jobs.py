@@ -285,11 +285,7 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         incremental = 0 < len(unindexed) <= max(INCREMENTAL_MIN, INCREMENTAL_SHARE * len(sentence_passages))
         _read_texts(passages if not incremental else
                     [p for p in passages if p.article_id in {u.article_id for u in unindexed}])
-        items = [
-            Item(p.pk, p.article_id, p.text or "", p.voice_slug or "", p.kind, p.position, bool(p.voice_default),
-                 p.voice_rule in COMMENTARY_RULES)
-            for p in passages
-        ]
+        items = [p.item() for p in passages]
         sentences = [i for i in items if i.kind == "sentence"]
         headings = [i for i in items if i.kind != "sentence"]
         heading_passages = [p for p in passages if p.kind != "sentence"]  # rows appended after the sentences
@@ -352,8 +348,7 @@ def score_story(story: Story, **changes) -> tuple[PairTable, int]:
     options = replace(story_options(story), **changes)
     passages = [p for p in _passage_rows(story) if p.kind == "sentence"]
     _read_texts(passages)
-    items = [Item(p.pk, p.article_id, p.text, p.voice_slug or "", p.kind, p.position, bool(p.voice_default),
-                  p.voice_rule in COMMENTARY_RULES) for p in passages]
+    items = [p.item() for p in passages]
     space, _ = _semantic_space(passages, options)
     prepared = prepare(items, options)
     base = base_scores(prepared, options, semantic=space)
@@ -375,6 +370,11 @@ class _PassageRow:
     exchange_id: int | None
     exchange_decided_by: str
     text: str | None = None
+
+    def item(self) -> Item:
+        """The passage as the aligner sees it (a text not read yet is empty)."""
+        return Item(self.pk, self.article_id, self.text or "", self.voice_slug or "", self.kind, self.position,
+                    bool(self.voice_default), self.voice_rule in COMMENTARY_RULES)
 
 
 def _passage_rows(story: Story) -> list[_PassageRow]:
@@ -399,13 +399,16 @@ def _semantic_space(sentences: list[_PassageRow], options: Options) -> tuple[Sem
     Returns it with every passage's wordpiece ids. Read in chunks: the frame (centre, directions, idf) from
     every passage's wordpiece ids and up to
     `FRAME_PASSAGES` passages' vectors, then the rows a chunk at a time, so a big story's float32 vectors are
-    never all in memory.
+    never all in memory (a story of at most `FRAME_PASSAGES` sentences is read once, for both).
     """
     ids = encodings.token_ids_for(sentences)
     step = max(1, -(-len(sentences) // FRAME_PASSAGES))
-    sample = [v for chunk in encodings.vectors_in_chunks(sentences[::step]) for _, v in chunk]
+    sampled = list(encodings.vectors_in_chunks(sentences[::step]))
+    sample = [v for chunk in sampled for _, v in chunk]
     frame = space_frame(ids, sample, encoder.token_ids(options.actor_words))
-    chunks = encodings.vectors_in_chunks(sentences, chunk=1000)
+    # A story of at most FRAME_PASSAGES sentences was read whole for its frame: its rows come from that read.
+    chunks = iter(sampled) if step == 1 else encodings.vectors_in_chunks(sentences, chunk=1000)
+    del sampled
     if not any(len(v) for v in sample):  # no frame yet: the first chunk with tokens sets it (extend_space)
         for chunk in chunks:
             frame = extend_space(frame, chunk)
