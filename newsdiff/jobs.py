@@ -39,13 +39,13 @@ import socket
 import time
 import traceback
 from collections import Counter, defaultdict, deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice, repeat
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 import numpy as np
@@ -55,8 +55,8 @@ from . import encodings
 from .align import encoder
 from .align.group import OTHER_TITLE, GroupOptions, fit_joiner, group_exchanges
 from .align.index import StoryIndex, build_index, options_key, score_new
-from .align.score import (Item, Options, PairTable, base_scores, heading_table, item_terms, pair_table, prepare,
-                          relations_of, states_a_claim, tfidf_matrix)
+from .align.score import (FEATURES, Item, Options, PairTable, base_scores, heading_table, item_terms, pair_table,
+                          prepare, relations_of, states_a_claim, tfidf_matrix)
 from .align.semantic import FRAME_PASSAGES, SemanticSpace, extend_space, space_frame, with_rows
 from .models import AlignedPair, AlignmentIndex, AlignmentJob, Exchange, Passage, Story
 from .text import cues
@@ -313,32 +313,95 @@ def _run(job: AlignmentJob, timings: dict, progress) -> None:
         # vectors and the frame only.
         del base, heading_space
         space = replace(space, vectors=(), weights=())
-    # The relations are found on a thread beside the grouping: rapidfuzz releases the GIL in its loops, igraph
-    # holds it, so the two share the cores. "relations" times what is left to wait for after the grouping.
-    with ThreadPoolExecutor(1) as beside:
-        found = beside.submit(relations_of, {p.pk: p.text for p in passages}, pairs.a, pairs.b, options.aliases)
-        with _phase(timings, "group", job.pk):
-            paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages}
-            grouped = prepare(items, options, [terms[i.id] for i in items])
-            vectors = {p.pk: v for p, v in zip(sentence_passages, space.sentences)}
-            groups = group_exchanges(items, sentence_pairs, options, GroupOptions(), paragraphs, grouped,
-                                     vectors=vectors)
-            big = [g for g in groups if not g.is_other]
-            joiner = fit_joiner(items, [list(g.items) for g in big], grouped, GroupOptions(), paragraphs, vectors)
-            index = build_index(options, prepared, space, wordpiece_ids, joiner, [], [list(g.items) for g in big])
-            del space
-        with _phase(timings, "relations", job.pk):
-            relations = found.result()
-    with _phase(timings, "write", job.pk):
-        with transaction.atomic():
+    # The write starts as soon as the pairs are known, on a thread beside the grouping (`_write_beside`); the
+    # grouping hands it the exchanges through `grouped`. "write" times what is left to wait for after the grouping.
+    grouped: Future = Future()
+    with _lent(connections[DEFAULT_DB_ALIAS]) as lent, ThreadPoolExecutor(1) as beside:
+        with _phase(timings, "group", job.pk):  # its beat is the main thread's last query until the writer is done
+            written = beside.submit(_write_beside, lent, timings, story, pairs, passages, options, grouped)
+            try:
+                paragraphs = {p.pk: (p.article_id, p.paragraph) for p in passages}
+                prepared_all = prepare(items, options, [terms[i.id] for i in items])
+                vectors = {p.pk: v for p, v in zip(sentence_passages, space.sentences)}
+                groups = group_exchanges(items, sentence_pairs, options, GroupOptions(), paragraphs, prepared_all,
+                                         vectors=vectors)
+                big = [g for g in groups if not g.is_other]
+                joiner = fit_joiner(items, [list(g.items) for g in big], prepared_all, GroupOptions(), paragraphs,
+                                    vectors)
+                index = build_index(options, prepared, space, wordpiece_ids, joiner, [], [list(g.items) for g in big])
+                del space
+            except BaseException as e:  # the writer rolls back
+                grouped.set_exception(e)
+                raise
+            grouped.set_result((groups, index))
+        start = time.perf_counter()
+        counts = written.result()
+        timings["write"] = round(time.perf_counter() - start, 3)
+    for name, value in counts.items():
+        setattr(job, name, value)
+    job.progress_done = job.progress_total = n_articles
+
+
+# SQLite's page cache while a full run writes (KiB; its default is 2 MB): a million pairs' inserts keep their
+# indexes' pages in memory, and the write takes a sixth less.
+SQLITE_WRITE_CACHE_KIB = 65536
+
+
+@contextmanager
+def _page_cache(connection_, kib: int):
+    """On SQLite, a page cache of `kib` KiB for this connection while the block runs (then as it was); elsewhere
+    nothing."""
+    if connection_.vendor != "sqlite":
+        yield
+        return
+    with connection_.cursor() as cursor:
+        before = cursor.execute("PRAGMA cache_size").fetchone()[0]  # pages if positive, -KiB if negative
+        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        with connection_.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+@contextmanager
+def _lent(connection_):
+    """`connection_` (a Django connection wrapper) made usable by one other thread at a time (`_write_beside`)."""
+    connection_.inc_thread_sharing()
+    try:
+        yield connection_
+    finally:
+        connection_.dec_thread_sharing()
+
+
+def _write_beside(connection_, timings: dict, story: Story, pairs: PairTable, passages: list, options: Options,
+                  grouped: Future) -> dict[str, int]:
+    """The write phase of a full run, on a thread beside the grouping: the pairs' relations, then in one
+    transaction the pairs, and the exchanges and index once the grouping resolves `grouped` with
+    (groups, index) (an exception there rolls everything back). Returns `_write_pairs`'s counts.
+
+    The thread borrows the job's own connection (lent by `_lent`, the way Django's LiveServerThread shares
+    one), so the run stays one transaction wherever it runs, in a test's too; the main thread makes no query
+    until this returns. Writing a million pairs is mostly SQLite's or PostgreSQL's own work, and the grouping
+    mostly igraph's and numpy's: the two take the two cores, and the write no longer follows the grouping.
+    """
+    connections[DEFAULT_DB_ALIAS] = connection_
+    try:
+        start = time.perf_counter()
+        relations = relations_of({p.pk: p.text for p in passages}, pairs.a, pairs.b, options.aliases)
+        timings["relations"] = round(time.perf_counter() - start, 3)
+        with _page_cache(connection_, SQLITE_WRITE_CACHE_KIB), transaction.atomic():
+            start = time.perf_counter()
             counts = _write_pairs(story, pairs, relations)
+            timings["pairs"] = round(time.perf_counter() - start, 3)
+            groups, index = grouped.result()
             exchange_of = _write_exchanges(story, groups, passages)
             index.exchange_ids = np.array([exchange_of[k] for k, g in enumerate(groups) if not g.is_other],
                                           dtype=np.int64)
             _save_index(story, index)
-    for name, value in counts.items():
-        setattr(job, name, value)
-    job.progress_done = job.progress_total = n_articles
+        return counts
+    finally:
+        del connections[DEFAULT_DB_ALIAS]
 
 
 def score_story(story: Story, **changes) -> tuple[PairTable, int]:
@@ -534,8 +597,7 @@ def _run_incremental(job: AlignmentJob, timings: dict, options: Options, index: 
                              vectors)
     with _phase(timings, "write", job.pk):
         with transaction.atomic():
-            _insert_pairs(story, [table.a.tolist(), table.b.tolist(), table.score.tolist(), relations,
-                                  table.features_json(np.arange(len(table)))], timezone.now())
+            _insert_pairs(story, table, np.arange(len(table)), relations, timezone.now())
             existing = set(Exchange.objects.filter(story=story).values_list("pk", flat=True))
             exchange_of = {p.pk: p.exchange_id for p in passages}
             other = None
@@ -648,10 +710,9 @@ def _write_pairs(story: Story, pairs: PairTable, relations: list[str]) -> dict[s
     rows = np.flatnonzero(write)
     rows = rows[np.argsort(new_keys[rows], kind="stable")]  # in key order: the indexes grow at their ends
     pks = np.where(replaced, old[at, 0] if len(old) else 0, -1)
-    for keep_ids, chosen in ((True, rows[pks[rows] >= 0]), (False, rows[pks[rows] < 0])):
-        columns = [pairs.a[chosen].tolist(), pairs.b[chosen].tolist(), pairs.score[chosen].tolist(),
-                   [relations[k] for k in chosen.tolist()], pairs.features_json(chosen)]
-        _insert_pairs(story, [pks[chosen].tolist(), *columns] if keep_ids else columns, now, keep_ids)
+    again = pks[rows] >= 0
+    _insert_pairs(story, pairs, rows[again], relations, now, pks[rows[again]])
+    _insert_pairs(story, pairs, rows[~again], relations, now)
     for pair in updates:  # bulk_update never applies auto_now
         pair.updated_at = now
     AlignedPair.objects.bulk_update(updates, ["score", "method", "features", "stale", "updated_at"],
@@ -659,7 +720,8 @@ def _write_pairs(story: Story, pairs: PairTable, relations: list[str]) -> dict[s
     return {k: counts[k] for k in ("pairs_created", "pairs_updated", "pairs_kept", "pairs_removed")}
 
 
-INSERT_BATCH = 5000
+INSERT_BATCH = 20_000  # rows per INSERT on SQLite: a few megabytes of JSON
+SCORE_SCALE = 10_000  # pair scores and features are kept to 4 decimals (`PairTable`)
 _RELATIONS = list(AlignedPair.Relation.values)
 
 
@@ -677,40 +739,54 @@ def _stored_proposals(queryset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.array(relations, dtype=np.int64))
 
 
-def _insert_pairs(story: Story, columns: list[list], now, keep_ids: bool = False) -> None:
-    """INSERT proposed pairs given as columns: [a, b, score, relation, features as JSON], or with `keep_ids`
-    [pk, a, b, score, relation, features]. On PostgreSQL by COPY; elsewhere by `executemany` a batch at a
-    time, binding only what varies (the constant columns are SQL literals: a million rows spend a third less
-    in binding). Model instances and `bulk_create` cost ten times as much for a million pairs (and
-    PostgreSQL's executemany still took 108 s for 1.9 M); a batch is all that is ever held as rows. The
-    constant values go through their field's `get_db_prep_save`, so both databases get what their column
-    wants (datetimes with zones); the features are JSON text (`PairTable.features_json`)."""
+def _insert_pairs(story: Story, pairs: PairTable, rows: np.ndarray, relations: list[str], now,
+                  pks: np.ndarray | None = None) -> None:
+    """INSERT the pairs of `pairs` at `rows` as proposals, with their `relations` (one per pair of `pairs`), under
+    the ids `pks` (one per row) if given. On PostgreSQL by COPY; on SQLite by one INSERT per INSERT_BATCH rows
+    whose values are one JSON parameter SQLite reads itself (`json_each`): the batch is stored in C with the GIL
+    released, so the grouping runs meanwhile (`_write_beside`), where `executemany` took the GIL back for every
+    row. Model instances and `bulk_create` cost ten times as much for a million pairs (and PostgreSQL's
+    executemany still took 108 s for 1.9 M); a batch is all that is ever held as rows. The constant values go
+    through their field's `get_db_prep_save`, so both databases get what their column wants (datetimes with
+    zones), and are SQL literals on SQLite.
+
+    On SQLite the numbers travel as whole ten-thousandths (the precision `PairTable` keeps), divided back in
+    SQL, and the features object is made there: SQLite's JSON reader rounds some decimals one unit off in the
+    last place (a re-run would then see every stored score as changed), and Python spent more making a
+    million objects' text than SQLite does."""
     fields = {f.name: f for f in AlignedPair._meta.concrete_fields}
-    names = ["story", "a", "b", "score", "method", "relation", "status", "stale", "features", "tagged_by",
-             "tagged_at", "note", "created_at", "updated_at"]
-    varying = ["a", "b", "score", "relation", "features"]
     constant = {"story": story.pk, "method": METHOD, "status": AlignedPair.Status.PROPOSED, "stale": False,
                 "tagged_by": "", "tagged_at": None, "note": "", "created_at": now, "updated_at": now}
     constant = {name: fields[name].get_db_prep_save(value, connection) for name, value in constant.items()}
+    names = ["story", "a", "b", "score", "method", "relation", "status", "stale", "features", "tagged_by",
+             "tagged_at", "note", "created_at", "updated_at"]
+    varying = {"a": pairs.a[rows].tolist(), "b": pairs.b[rows].tolist(),
+               "relation": [relations[k] for k in rows.tolist()]}
+    if pks is not None:
+        names, varying["id"], fields["id"] = ["id", *names], np.asarray(pks).tolist(), AlignedPair._meta.pk
     quote = connection.ops.quote_name
     table = quote(AlignedPair._meta.db_table)
-    names = (["id"] if keep_ids else []) + names
-    fields["id"] = AlignedPair._meta.pk
     column_list = ", ".join(quote(fields[name].column) for name in names)
-    varying = (["id"] if keep_ids else []) + varying
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # COPY takes the JSON text as jsonb, and ids as given
-            by_name = dict(zip(varying, columns))
-            rows = zip(*(by_name[name] if name in by_name else repeat(constant[name]) for name in names))
+            varying.update(score=pairs.score[rows].tolist(), features=pairs.features_json(rows))
+            values = zip(*(varying[name] if name in varying else repeat(constant[name]) for name in names))
             with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
-                for row in rows:
+                for row in values:
                     copy.write_row(row)
             return
-        values = ", ".join("%s" if name in varying else _sql_literal(constant[name]) for name in names)
-        statement = f"INSERT INTO {table} ({column_list}) VALUES ({values})"
-        rows = zip(*columns)
-        while batch := list(islice(rows, INSERT_BATCH)):
-            cursor.executemany(statement, batch)
+        scaled = {name: np.rint(getattr(pairs, name)[rows] * SCORE_SCALE).astype(np.int64).tolist()
+                  for name in ("score", *FEATURES)}
+        sent = [*varying, *scaled]
+        at = {name: f"json_extract(value, '$[{k}]')" for k, name in enumerate(sent)}
+        number = {name: f"{at[name]} / {SCORE_SCALE}.0" for name in scaled}
+        made = {**at, "score": number["score"],
+                "features": "json_object(" + ", ".join(f"'{name}', {number[name]}" for name in FEATURES) + ")"}
+        values = ", ".join(made[name] if name in made else _sql_literal(constant[name]) for name in names)
+        statement = f"INSERT INTO {table} ({column_list}) SELECT {values} FROM json_each(%s)"
+        batches = zip(*(varying[name] if name in varying else scaled[name] for name in sent))
+        while batch := list(islice(batches, INSERT_BATCH)):
+            cursor.execute(statement, [json.dumps(batch)])
 
 
 def _sql_literal(value) -> str:

@@ -1,4 +1,6 @@
 """The alignment job end to end: idempotence, editors' decisions, failure, concurrency, the command."""
+import threading
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -36,7 +38,7 @@ def test_a_job_fills_pairs_and_exchanges_and_records_its_run(story):
     job = align(story)
     assert job.status == "succeeded" and job.error == ""
     assert job.pairs_created == AlignedPair.objects.filter(story=story).count() > 50
-    assert set(job.timings) == {"load", "encode", "score", "relations", "group", "write"}
+    assert set(job.timings) == {"load", "encode", "score", "relations", "pairs", "group", "write"}
     assert job.progress_done == job.progress_total == 5
     assert 5 <= story.exchanges.count() <= 15
     assert not Passage.objects.filter(article__story=story, exchange=None).exists()
@@ -146,15 +148,27 @@ def test_a_re_run_with_every_score_changed_rewrites_proposals_and_keeps_every_de
     assert len(pair_updates) == 1 and pair_updates[0].count("WHEN") <= 2 * 5
 
 
-def test_a_failing_job_leaves_the_previous_results_intact(story, monkeypatch):
+# The pairs are written on a thread while the main thread groups (jobs._write_beside): a failure on either
+# side, after the new pairs were written, must take them back too.
+@pytest.mark.parametrize("step", ["_write_exchanges", "group_exchanges"])
+def test_a_failing_job_leaves_the_previous_results_intact(story, monkeypatch, step):
     align(story)
     before = snapshot(story)
+    pairs_written = threading.Event()
+    write_pairs = jobs._write_pairs
+
+    def writing(*args, **kwargs):
+        counts = write_pairs(*args, **kwargs)
+        pairs_written.set()
+        return counts
 
     def broken(*args, **kwargs):
+        assert pairs_written.wait(60)
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(jobs, "_write_exchanges", broken)
-    job = align(story, threshold=0.3)
+    monkeypatch.setattr(jobs, "_write_pairs", writing)
+    monkeypatch.setattr(jobs, step, broken)
+    job = align(story, threshold=0.3)  # other pairs than the stored ones
     assert job.status == "failed" and "RuntimeError: disk on fire" in job.error
     assert snapshot(story) == before
 

@@ -179,6 +179,9 @@ def pair_table(items: list[Item], options: Options = Options(), prepared: Prepar
     return _kept(prepared.items, base, neighbour_support(prepared.items, base), options)
 
 
+FEATURES = ("base", "lexical", "semantic", "neighbour")  # a stored pair's evidence (`PairTable.features`)
+
+
 @dataclass(frozen=True)
 class PairTable:
     """Kept pairs as arrays, one entry per pair (`a < b`, item ids), best first: what the job writes."""
@@ -195,12 +198,11 @@ class PairTable:
         return len(self.a)
 
     def features(self, k: int) -> dict:
-        return {"base": round(float(self.base[k]), 4), "lexical": round(float(self.lexical[k]), 4),
-                "semantic": round(float(self.semantic[k]), 4), "neighbour": round(float(self.neighbour[k]), 4)}
+        return {name: round(float(getattr(self, name)[k]), 4) for name in FEATURES}
 
     def features_json(self, rows: np.ndarray) -> list[str]:
         """`features` of the pairs at `rows` as JSON text, the way a million rows are written."""
-        columns = [getattr(self, name)[rows].tolist() for name in ("base", "lexical", "semantic", "neighbour")]
+        columns = [getattr(self, name)[rows].tolist() for name in FEATURES]
         return [f'{{"base": {b!r}, "lexical": {x!r}, "semantic": {m!r}, "neighbour": {n!r}}}'
                 for b, x, m, n in zip(*columns)]
 
