@@ -1,5 +1,7 @@
 """Pair scoring on sentences written for these tests."""
-from newsdiff.align.score import Item, Options, heading_pairs, relation_of, score_pairs
+import numpy as np
+
+from newsdiff.align.score import Item, Options, heading_pairs, relation_of, relations_of, score_pairs
 
 OPTIONS = Options(actor_words=("Anna Petrova", "John Smith", "minister", "spokesman"))
 
@@ -71,6 +73,19 @@ def test_relations():
     assert relation_of('He spoke of "dangerous attempts to seize the grounds".',
                        'He spoke of "dangerous attempts to conquer the grounds".') == "variant"
     assert relation_of("The quota will fall by a third.", "Fishing limits are to be cut sharply.") == "paraphrase"
+
+
+def test_relations_of_many_pairs_compare_every_quote_of_one_with_every_quote_of_the_other():
+    texts = {1: 'She called the plan "a reckless gamble with lives" and said "talks are over for now".',
+             2: 'Officials said "talks are finished for now" after the meeting.',
+             3: 'The minister warned of "a reckless gamble with many lives".',
+             4: 'Critics said "the harvest will be poor this autumn" on Monday.',
+             5: 'She called the plan "a reckless gamble with lives" and said "talks are over for now".'}
+    pairs = [(1, 2), (1, 3), (1, 4), (1, 5), (2, 3), (2, 5), (3, 5), (4, 5)]
+    found = relations_of(texts, np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
+    assert dict(zip(pairs, found)) == {
+        (1, 2): "variant", (1, 3): "variant", (1, 4): "paraphrase", (1, 5): "verbatim",
+        (2, 3): "paraphrase", (2, 5): "variant", (3, 5): "variant", (4, 5): "paraphrase"}
 
 
 def heading_items(*articles):

@@ -542,9 +542,23 @@ def relations_of(texts: dict[int, str], a: np.ndarray, b: np.ndarray, aliases=()
                               scorer=fuzz.ratio, dtype=np.float32, workers=-1)
         verbatim[compared] = np.asarray(same) >= 97
     out = np.where(verbatim, "verbatim", "paraphrase").astype(object)
-    quoted = np.array([bool(q) for q in quotes])
-    for k in np.flatnonzero(quoted[ra] & quoted[rb] & ~verbatim).tolist():  # the only pairs that may quote one
-        # statement in drifted words
-        if any(fuzz.token_set_ratio(qa, qb) >= 60 for qa in quotes[ra[k]] for qb in quotes[rb[k]]):
-            out[k] = "variant"
+    # The pairs that may quote one statement in drifted words: both passages quote something, in other words.
+    # Compared by their lists of quotes (one id per distinct list), every quote of one against every quote
+    # of the other, in one rapidfuzz call.
+    lists: dict[tuple, int] = {}
+    quote_list = np.array([lists.setdefault(tuple(q), len(lists)) if q else -1 for q in quotes], dtype=np.int64)
+    maybe = np.flatnonzero((quote_list[ra] >= 0) & (quote_list[rb] >= 0) & ~verbatim)
+    if len(maybe):
+        keys = quote_list[ra[maybe]] * len(lists) + quote_list[rb[maybe]]
+        combos, combo_of = np.unique(keys, return_inverse=True)
+        by_id = list(lists)
+        left, right, owner = [], [], []
+        for c, key in enumerate(combos.tolist()):
+            for qa in by_id[key // len(lists)]:
+                for qb in by_id[key % len(lists)]:
+                    left.append(qa), right.append(qb), owner.append(c)
+        close = process.cpdist(left, right, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=-1) >= 60
+        variant = np.zeros(len(combos), dtype=bool)
+        np.logical_or.at(variant, np.array(owner, dtype=np.int64), close)
+        out[maybe[variant[combo_of]]] = "variant"
     return out.tolist()
