@@ -67,7 +67,8 @@ def test_focus_stays_on_the_tagged_row_a_decision_is_undone_and_a_note_saved(pag
     expect(page.locator(f"#pair-{pair.pk}.status-proposed")).to_be_visible()
     expect(row.get_by_role("button", name="Confirm")).to_be_focused()  # the undo button is gone: the first one
     row.get_by_label("Note").fill("Same quote, other translation.")
-    row.get_by_role("button", name="Save note").click()
+    with page.expect_response(lambda response: response.request.method == "POST"):  # saved before it is read below
+        row.get_by_role("button", name="Save note").click()
     expect(row.get_by_label("Note")).to_have_value("Same quote, other translation.")
     expect(row.get_by_role("button", name="Save note")).to_be_focused()
     screenshot(page)
