@@ -662,8 +662,9 @@ def _write_pairs(story: Story, pairs: PairTable, relations: list[str]) -> dict[s
 
     Written the way both databases like it, and in memory that stays flat with the story: the stored pairs
     are read as arrays (no model instances), and a row's only statements are a DELETE by batches of
-    WRITE_BATCH or an INSERT by `executemany` (PostgreSQL spent 18 minutes on one UPDATE setting 13,000 rows
-    through a CASE; a million model instances took gigabytes); an UPDATE only for the few pairs editors decided.
+    WRITE_BATCH or a batched INSERT (`_insert_pairs`; PostgreSQL spent 18 minutes on one UPDATE setting 13,000
+    rows through a CASE; a million model instances took gigabytes); an UPDATE only for the few pairs editors
+    decided.
     An undecided pair the run proposes again with another score or relation is deleted and inserted again
     under its old id (so a link to it still works); one it no longer proposes is deleted; one it proposes
     unchanged is not touched. A decided pair (see `_decided`) keeps its status, relation, note and tagger:
