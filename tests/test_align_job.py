@@ -1,5 +1,7 @@
 """The alignment job end to end: idempotence, editors' decisions, failure, concurrency, the command."""
+import signal
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -170,6 +172,24 @@ def test_a_failing_job_leaves_the_previous_results_intact(story, monkeypatch, st
     monkeypatch.setattr(jobs, step, broken)
     job = align(story, threshold=0.3)  # other pairs than the stored ones
     assert job.status == "failed" and "RuntimeError: disk on fire" in job.error
+    assert snapshot(story) == before
+
+
+def test_a_run_interrupted_while_its_writer_finishes_commits_nothing(story, monkeypatch):
+    # Ctrl-C (or a worker's shutdown) reaches the main thread while it waits for the write beside it.
+    align(story)
+    before = snapshot(story)
+    save_index = jobs._save_index
+
+    def interrupted(*args, **kwargs):
+        save_index(*args, **kwargs)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        time.sleep(0.5)  # the main thread takes it while this transaction is still open
+
+    monkeypatch.setattr(jobs, "_save_index", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        align(story, threshold=0.3)
+    assert AlignmentJob.objects.get(status="failed").error.startswith("KeyboardInterrupt")
     assert snapshot(story) == before
 
 
