@@ -109,3 +109,12 @@ def test_a_nul_character_in_the_query_string_is_a_bad_request_on_every_database(
         assert response.status_code == 400, (url, query)
     assert client.get(reverse("admin:newsdiff_alignmentjob_changelist"), {"status": "queued"}).status_code == 200
 
+
+def test_a_nul_character_in_a_form_field_or_a_cookie_is_a_bad_request(seeded):
+    login = reverse("admin:login")
+    assert Client().post(login, {"username": "fuzz\x00admin", "password": "x"}).status_code == 400
+    client = Client()
+    client.cookies["sessionid"] = "abcdefgh\x00"
+    assert client.get(reverse("newsdiff:story", args=[SLUG])).status_code == 400
+    assert Client().post(login, {"username": "nobody", "password": "wrong"}).status_code == 200  # the form says why
+
