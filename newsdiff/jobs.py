@@ -739,16 +739,27 @@ _RELATIONS = list(AlignedPair.Relation.values)
 
 def _stored_proposals(queryset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The undecided stored pairs as an int64 array of (pk, a, b) rows, their scores and their relations (codes
-    into `_RELATIONS`), read by chunks: a million stored pairs cost tens of megabytes here, not model instances.
-    A pair of another method, or flagged stale, gets score NaN: it is never "unchanged", it is written again."""
-    rows, scores, relations = [], [], []
-    for pk, a, b, score, relation, method, stale in queryset.values_list(
-            "pk", "a_id", "b_id", "score", "relation", "method", "stale").iterator(chunk_size=10000):
-        rows.append((pk, a, b))
-        scores.append(score if method == METHOD and not stale else np.nan)
-        relations.append(_RELATIONS.index(relation) if relation in _RELATIONS else -1)
-    return (np.array(rows, dtype=np.int64).reshape(-1, 3), np.array(scores, dtype=np.float64),
-            np.array(relations, dtype=np.int64))
+    into `_RELATIONS`): a million stored pairs cost tens of megabytes here, not model instances. A pair of
+    another method, or flagged stale, gets score NaN: it is never "unchanged", it is written again.
+
+    On SQLite the rows come as one JSON array per column, made by SQLite (`json_group_array`) with the GIL
+    released: a full re-run reads them on the writer's thread while igraph holds the GIL for the grouping, and
+    a million rows built one Python tuple at a time took 11 s there (2.8 s alone; this, 1.9 s)."""
+    names = ("pk", "a_id", "b_id", "score", "relation", "method", "stale")
+    if connection.vendor == "sqlite":
+        sql, params = queryset.values_list(*names).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(f'json_group_array({name})' for name in names)} FROM ({sql})", params)
+            columns = [json.loads(text) for text in cursor.fetchone()]
+    else:
+        rows = list(queryset.values_list(*names).iterator(chunk_size=10000))
+        columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in names]
+    pk, a, b, score, relation, method, stale = columns
+    current = np.array([m == METHOD and not s for m, s in zip(method, stale)], dtype=bool)
+    codes = {r: k for k, r in enumerate(_RELATIONS)}
+    return (np.array([pk, a, b], dtype=np.int64).T.reshape(-1, 3),
+            np.where(current, np.array(score, dtype=np.float64), np.nan),
+            np.array([codes.get(r, -1) for r in relation], dtype=np.int64))
 
 
 def _insert_pairs(story: Story, pairs: PairTable, rows: np.ndarray, relations: list[str], now,
