@@ -731,13 +731,13 @@ def _write_pairs(story: Story, pairs: PairTable, relations: list[str]) -> dict[s
     return {k: counts[k] for k in ("pairs_created", "pairs_updated", "pairs_kept", "pairs_removed")}
 
 
-INSERT_BATCH = 20_000  # rows per INSERT (ids per DELETE) on SQLite: a few megabytes of JSON
+SQLITE_BATCH = 20_000  # rows per INSERT, ids per DELETE on SQLite, sent as one JSON parameter (a few MB)
 SCORE_SCALE = 10_000  # pair scores and features are kept to 4 decimals (`PairTable`)
 _RELATIONS = list(AlignedPair.Relation.values)
 
 
 def _delete_pairs(ids: list[int]) -> None:
-    """DELETE the pairs with these ids. On SQLite one statement per INSERT_BATCH ids, given as one JSON
+    """DELETE the pairs with these ids. On SQLite one statement per SQLITE_BATCH ids, given as one JSON
     parameter (`json_each`): 491,894 ids took 12.3 s by the ORM's 500 a statement, 5.0 s so (nothing refers
     to a pair and no signal listens, so the ORM's delete was a plain DELETE too); elsewhere by the ORM."""
     if connection.vendor != "sqlite":
@@ -747,9 +747,9 @@ def _delete_pairs(ids: list[int]) -> None:
     table = connection.ops.quote_name(AlignedPair._meta.db_table)
     column = connection.ops.quote_name(AlignedPair._meta.pk.column)
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), INSERT_BATCH):
+        for start in range(0, len(ids), SQLITE_BATCH):
             cursor.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT value FROM json_each(%s))",
-                           [json.dumps(ids[start:start + INSERT_BATCH])])
+                           [json.dumps(ids[start:start + SQLITE_BATCH])])
 
 
 def _stored_proposals(queryset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -780,7 +780,7 @@ def _stored_proposals(queryset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _insert_pairs(story: Story, pairs: PairTable, rows: np.ndarray, relations: list[str], now,
                   pks: np.ndarray | None = None) -> None:
     """INSERT the pairs of `pairs` at `rows` as proposals, with their `relations` (one per pair of `pairs`), under
-    the ids `pks` (one per row) if given. On PostgreSQL by COPY; on SQLite by one INSERT per INSERT_BATCH rows
+    the ids `pks` (one per row) if given. On PostgreSQL by COPY; on SQLite by one INSERT per SQLITE_BATCH rows
     whose values are one JSON parameter SQLite reads itself (`json_each`): the batch is stored in C with the GIL
     released, so the grouping runs meanwhile (`_write_beside`), where `executemany` took the GIL back for every
     row. Model instances and `bulk_create` cost ten times as much for a million pairs (and PostgreSQL's
@@ -823,7 +823,7 @@ def _insert_pairs(story: Story, pairs: PairTable, rows: np.ndarray, relations: l
         values = ", ".join(made[name] if name in made else _sql_literal(constant[name]) for name in names)
         statement = f"INSERT INTO {table} ({column_list}) SELECT {values} FROM json_each(%s)"
         batches = zip(*(varying[name] if name in varying else scaled[name] for name in sent))
-        while batch := list(islice(batches, INSERT_BATCH)):
+        while batch := list(islice(batches, SQLITE_BATCH)):
             cursor.execute(statement, [json.dumps(batch)])
 
 

@@ -203,8 +203,8 @@ class PairTable:
     def features_json(self, rows: np.ndarray) -> list[str]:
         """`features` of the pairs at `rows` as JSON text, the way a million rows are written."""
         columns = [getattr(self, name)[rows].tolist() for name in FEATURES]
-        return [f'{{"base": {b!r}, "lexical": {x!r}, "semantic": {m!r}, "neighbour": {n!r}}}'
-                for b, x, m, n in zip(*columns)]
+        template = "{{" + ", ".join(f'"{name}": {{!r}}' for name in FEATURES) + "}}"
+        return [template.format(*values) for values in zip(*columns)]
 
     def scored_pairs(self) -> list[ScoredPair]:
         return [ScoredPair(int(a), int(b), float(score), self.features(k))
